@@ -1,0 +1,207 @@
+/**
+ * The scripted expert: reads privileged state (object poses) and solves every task family with IK and a
+ * grasp → lift → move → place state machine. Its output is exactly a policy's: six joint targets in LeRobot
+ * units (units.ts), once per control tick.
+ */
+import { forwardKinematics, NUM_ARM_JOINTS, solveIk, toolYaw, wrapHalfTurn } from './kinematics';
+import { norm, sub, type Vec3, yawOfQuat } from './math';
+import { SIDE_REGION, SIDE_SIGN, type Task, TaskMonitor, bowlById, objectById } from './tasks';
+import type { SceneSpec } from './scene';
+import { radiansToAction, radiansToGripper } from './units';
+import type { SimWorld } from './world';
+
+export const EXPERT = {
+  /** Free-space tool speed (m/s) and the slower speed near objects. */
+  fastSpeed: 0.2,
+  slowSpeed: 0.07,
+  /** Gripper commands in LeRobot units: open wide enough for a 4 cm object, closed past any object. */
+  open: radiansToGripper(0.4),
+  closed: 0,
+  /** Carry height of the tool point (m): clears bowl rims and stacked objects. */
+  carryZ: 0.1,
+  /** Arrival tolerance of the measured tool point (m). */
+  arriveTol: 0.005,
+  /** A phase that has not arrived after this long gives up and moves on (s); a retry follows. */
+  phaseTimeout: 5,
+  maxAttempts: 4,
+} as const;
+
+const DOWN: Vec3 = [0, 0, -1];
+
+interface Phase {
+  name: string;
+  /** Tool-point goal; recomputed every tick when `track` is set. */
+  goal: () => Vec3;
+  gripper: number;
+  speed: number;
+  /** Wait after arriving (s), e.g. for the jaw to close. */
+  settle: number;
+  track?: boolean;
+  /** Extra condition to finish the phase. */
+  until?: () => boolean;
+}
+
+export class ScriptedExpert {
+  private phases: Phase[] = [];
+  private index = 0;
+  private commanded: Vec3 | null = null;
+  private q: number[] | null = null;
+  private yaw = 0;
+  private phaseTime = 0;
+  private settleTime = 0;
+  private attempts = 0;
+  private idleTime = 0;
+  private readonly check: TaskMonitor;
+  phaseName = 'start';
+
+  constructor(
+    readonly task: Task,
+    readonly scene: SceneSpec,
+    readonly controlHz: number,
+  ) {
+    this.check = new TaskMonitor(task, scene);
+  }
+
+  /** The next action (LeRobot units) for the world as it is now. */
+  act(world: SimWorld): number[] {
+    const dt = 1 / this.controlHz;
+    if (!this.q) this.q = world.arm.q.slice(0, NUM_ARM_JOINTS);
+    if (this.phases.length === 0 || this.index >= this.phases.length) this.onPlanEnd(world, dt);
+    const phase = this.phases[this.index];
+    this.phaseName = phase.name;
+    this.phaseTime += dt;
+
+    const goal = phase.goal();
+    let c = this.commanded ?? forwardKinematics(world.arm.q).p;
+    const d = sub(goal, c);
+    const dist = norm(d);
+    const stepLen = phase.speed * dt;
+    c = dist <= stepLen ? goal : ([c[0] + (d[0] * stepLen) / dist, c[1] + (d[1] * stepLen) / dist, c[2] + (d[2] * stepLen) / dist] as Vec3);
+    this.commanded = c;
+    this.q = this.ik(c, this.q);
+
+    const measured = forwardKinematics(world.arm.q).p;
+    const arrived = norm(sub(c, goal)) < 1e-6 && norm(sub(measured, goal)) < EXPERT.arriveTol;
+    if (arrived && (!phase.until || phase.until())) this.settleTime += dt;
+    if ((arrived && this.settleTime >= phase.settle - 1e-9 && (!phase.until || phase.until())) || this.phaseTime > EXPERT.phaseTimeout) {
+      this.advance(world);
+    }
+    const action = radiansToAction([...this.q, 0]);
+    action[NUM_ARM_JOINTS] = phase.gripper;
+    return action;
+  }
+
+  private ik(p: Vec3, seed: number[]): number[] {
+    const target = { position: p, approach: DOWN, yaw: this.yaw };
+    const quick = solveIk(target, seed, 1e-4, false);
+    if (quick.positionError < 0.002 && quick.approachError < 0.5) return quick.q;
+    return solveIk(target, seed).q;
+  }
+
+  private advance(world: SimWorld): void {
+    const phase = this.phases[this.index];
+    this.index++;
+    this.phaseTime = 0;
+    this.settleTime = 0;
+    // A grasp that lifted nothing starts over from the object's new pose.
+    if (phase.name === 'lift' && !this.lifted(world)) this.plan(world);
+  }
+
+  private onPlanEnd(world: SimWorld, dt: number): void {
+    if (this.phases.length === 0) return this.plan(world);
+    // Plan done: hold the last pose while the task's predicate settles; if it never does, try again.
+    this.index = this.phases.length - 1;
+    this.idleTime += dt;
+    if (this.check.satisfied(world)) this.idleTime = 0;
+    if (this.idleTime > 1.5 && this.attempts < EXPERT.maxAttempts) this.plan(world);
+  }
+
+  private lifted(world: SimWorld): boolean {
+    const o = objectById(this.scene, this.task.object);
+    return world.objectState(this.task.object).p[2] > o.height / 2 + 0.02;
+  }
+
+  /** Build the phase list for the task from the object's current pose. */
+  private plan(world: SimWorld): void {
+    this.attempts++;
+    this.index = 0;
+    this.phaseTime = 0;
+    this.settleTime = 0;
+    this.idleTime = 0;
+    const task = this.task;
+    const obj = objectById(this.scene, task.object);
+    const objPos = (): Vec3 => world.objectState(task.object).p;
+    const start = objPos();
+    const graspZ = Math.max(0.012, start[2] - 0.003);
+    const above = (p: Vec3, z: number): Vec3 => [p[0], p[1], z];
+    const { fastSpeed: fast, slowSpeed: slow, open, closed, carryZ } = EXPERT;
+
+    if (task.family === 'push') {
+      const s = SIDE_SIGN[task.side];
+      const back = (obj.size / 2) * Math.SQRT2 + 0.018;
+      const pushZ = 0.016;
+      this.yaw = Math.PI / 2;
+      const behind = (): Vec3 => {
+        const p = objPos();
+        return [p[0], p[1] - s * back, pushZ];
+      };
+      const b0 = behind();
+      const goal: Vec3 = [start[0], s * SIDE_REGION.goal - s * back, pushZ];
+      this.phases = [
+        { name: 'approach', goal: () => above(b0, 0.07), gripper: closed, speed: fast, settle: 0 },
+        { name: 'descend', goal: () => b0, gripper: closed, speed: slow, settle: 0.1 },
+        {
+          name: 'push',
+          // Track the object's x so it stays centred on the fingers while it slides.
+          goal: () => [objPos()[0], goal[1], pushZ],
+          track: true,
+          gripper: closed,
+          speed: slow,
+          settle: 0.2,
+        },
+        { name: 'retreat', goal: () => [goal[0], goal[1] - s * 0.03, 0.08], gripper: closed, speed: slow, settle: 0 },
+      ];
+      return;
+    }
+
+    this.yaw = this.graspYaw(world, start);
+    const grasp: Vec3 = [start[0], start[1], graspZ];
+    const phases: Phase[] = [
+      { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0 },
+      { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
+      { name: 'close', goal: () => grasp, gripper: closed, speed: slow, settle: 0.5 },
+      { name: 'lift', goal: () => above(grasp, carryZ), gripper: closed, speed: slow, settle: 0.1 },
+    ];
+    if (task.family === 'place' || task.family === 'stack') {
+      let dest: Vec3;
+      if (task.family === 'place') {
+        const b = bowlById(this.scene, task.bowl);
+        dest = [b.x, b.y, b.height + obj.height / 2 + 0.012];
+      } else {
+        const base = objectById(this.scene, task.base);
+        const bp = world.objectState(task.base).p;
+        dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
+      }
+      const release: Vec3 = [dest[0], dest[1], graspZ + (dest[2] - start[2])];
+      phases.push(
+        { name: 'carry', goal: () => above(release, carryZ), gripper: closed, speed: fast, settle: 0.1 },
+        { name: 'lower', goal: () => release, gripper: closed, speed: slow, settle: 0.2 },
+        { name: 'release', goal: () => release, gripper: open, speed: slow, settle: 0.4 },
+        { name: 'retreat', goal: () => above(release, carryZ + 0.02), gripper: open, speed: slow, settle: 0 },
+      );
+    }
+    this.phases = phases;
+  }
+
+  /** Jaw closing axis across two cube faces (any for a cylinder), nearest the arm's natural wrist roll. */
+  private graspYaw(world: SimWorld, p: Vec3): number {
+    const natural = solveIk({ position: p, approach: DOWN }, world.arm.q.slice(0, NUM_ARM_JOINTS));
+    const naturalYaw = toolYaw(forwardKinematics(natural.q));
+    const obj = objectById(this.scene, this.task.object);
+    if (obj.shape !== 'cube') return naturalYaw;
+    const faceYaw = yawOfQuat(world.objectState(this.task.object).q);
+    const quarter = Math.PI / 2;
+    const k = Math.round(wrapHalfTurn(naturalYaw - faceYaw) / quarter);
+    return faceYaw + k * quarter;
+  }
+}
