@@ -25,8 +25,8 @@ export const JAW_MOTOR = {
   /** Soft position spring (N·m/rad) and its damping: with the force cap this is a squeeze, not a vice. */
   stiffness: 5,
   damping: 0.2,
-  /** Torque cap (N·m): about 2 N at the pads, enough to hold a 50 g cube by friction. */
-  maxTorque: 0.15,
+  /** Torque cap (N·m): about 3 N at the pads, enough to hold a 50 g object through a brisk carry. */
+  maxTorque: 0.25,
   /** A jaw lighter than ~50 g lets the held cube slip. */
   mass: 0.06,
 } as const;

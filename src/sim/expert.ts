@@ -3,7 +3,8 @@
  * grasp → lift → move → place state machine. Its output is exactly a policy's: six joint targets in LeRobot
  * units (units.ts), once per control tick.
  */
-import { forwardKinematics, NUM_ARM_JOINTS, solveIk, toolYaw, wrapHalfTurn } from './kinematics';
+import { FIXED_PAD_X } from './armGeometry';
+import { forwardKinematics, NUM_ARM_JOINTS, solveIk, TOOL_IN_GRIPPER, toolYaw, wrapHalfTurn } from './kinematics';
 import { norm, sub, type Vec3, yawOfQuat } from './math';
 import { SIDE_REGION, SIDE_SIGN, type Task, TaskMonitor, bowlById, objectById } from './tasks';
 import type { SceneSpec } from './scene';
@@ -12,8 +13,10 @@ import type { SimWorld } from './world';
 
 export const EXPERT = {
   /** Free-space tool speed (m/s) and the slower speed near objects. */
-  fastSpeed: 0.2,
+  fastSpeed: 0.15,
   slowSpeed: 0.07,
+  /** Tool acceleration limit (m/s²): a held object slips under sudden starts and stops. */
+  accel: 0.6,
   /** Gripper commands in LeRobot units: open wide enough for a 4 cm object, closed past any object. */
   open: radiansToGripper(0.4),
   closed: 0,
@@ -45,6 +48,7 @@ export class ScriptedExpert {
   private phases: Phase[] = [];
   private index = 0;
   private commanded: Vec3 | null = null;
+  private speed = 0;
   private q: number[] | null = null;
   private yaw = 0;
   private phaseTime = 0;
@@ -75,7 +79,9 @@ export class ScriptedExpert {
     let c = this.commanded ?? forwardKinematics(world.arm.q).p;
     const d = sub(goal, c);
     const dist = norm(d);
-    const stepLen = phase.speed * dt;
+    // Trapezoidal speed: ramp up, cruise, and brake in time to stop at the goal.
+    this.speed = Math.min(phase.speed, this.speed + EXPERT.accel * dt, Math.sqrt(2 * EXPERT.accel * dist));
+    const stepLen = Math.max(this.speed * dt, 1e-4);
     c = dist <= stepLen ? goal : ([c[0] + (d[0] * stepLen) / dist, c[1] + (d[1] * stepLen) / dist, c[2] + (d[2] * stepLen) / dist] as Vec3);
     this.commanded = c;
     this.q = this.ik(c, this.q);
@@ -165,7 +171,8 @@ export class ScriptedExpert {
     }
 
     this.yaw = this.graspYaw(world, start);
-    const grasp: Vec3 = [start[0], start[1], graspZ];
+    const offset = this.graspOffset(world, [start[0], start[1], graspZ], obj.size);
+    const grasp: Vec3 = [start[0] + offset[0], start[1] + offset[1], graspZ];
     const phases: Phase[] = [
       { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0 },
       { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
@@ -182,7 +189,7 @@ export class ScriptedExpert {
         const bp = world.objectState(task.base).p;
         dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
       }
-      const release: Vec3 = [dest[0], dest[1], graspZ + (dest[2] - start[2])];
+      const release: Vec3 = [dest[0] + offset[0], dest[1] + offset[1], graspZ + (dest[2] - start[2])];
       phases.push(
         { name: 'carry', goal: () => above(release, carryZ), gripper: closed, speed: fast, settle: 0.1 },
         { name: 'lower', goal: () => release, gripper: closed, speed: slow, settle: 0.2 },
@@ -191,6 +198,19 @@ export class ScriptedExpert {
       );
     }
     this.phases = phases;
+  }
+
+  /**
+   * The tool point sits off-centre between the jaws: the fixed finger is closer to it than the moving one.
+   * Offset the tool so the object's centre lands where the pads meet it, a few mm clear of the fixed finger.
+   */
+  private graspOffset(world: SimWorld, center: Vec3, width: number): Vec3 {
+    const q = solveIk({ position: center, approach: DOWN, yaw: this.yaw }, world.arm.q.slice(0, NUM_ARM_JOINTS)).q;
+    const r = forwardKinematics(q).r;
+    // The gripper's x axis is minus the tool's x axis (the tool frame is the gripper frame turned by π about y).
+    const gripperX: Vec3 = [-r[0], -r[3], 0];
+    const along = TOOL_IN_GRIPPER.p[0] - (FIXED_PAD_X + width / 2 + 0.004);
+    return [gripperX[0] * along, gripperX[1] * along, 0];
   }
 
   /** Jaw closing axis across two cube faces (any for a cylinder), nearest the arm's natural wrist roll. */
