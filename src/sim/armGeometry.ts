@@ -28,8 +28,8 @@ export const LINK_SHAPES: Record<LinkName, LinkShape[]> = {
     // Palm: between the wrist roll joint and the jaw hinge.
     { kind: 'box', center: [-0.002, 0.0, -0.012], half: [0.03, 0.02, 0.014], role: 'body' },
     // Fixed finger, its inner face at FIXED_PAD_X, reaching just past the tool point.
-    { kind: 'box', center: [FIXED_PAD_X - 0.004, 0, -0.066], half: [0.004, 0.011, 0.038], role: 'finger' },
+    { kind: 'box', center: [FIXED_PAD_X - 0.004, 0, -0.066], half: [0.004, 0.013, 0.038], role: 'finger' },
   ],
   // Moving jaw in the URDF jaw frame: hinge at the origin, the finger along −y, its pad facing −x.
-  jaw: [{ kind: 'box', center: [-0.006, -0.048, 0.0188], half: [0.004, 0.032, 0.011], role: 'finger' }],
+  jaw: [{ kind: 'box', center: [-0.006, -0.048, 0.0188], half: [0.004, 0.032, 0.013], role: 'finger' }],
 };

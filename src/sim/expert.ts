@@ -4,7 +4,7 @@
  * units (units.ts), once per control tick.
  */
 import { FIXED_PAD_X } from './armGeometry';
-import { forwardKinematics, NUM_ARM_JOINTS, solveIk, TOOL_IN_GRIPPER, toolYaw, wrapHalfTurn } from './kinematics';
+import { forwardKinematics, JOINTS, NUM_ARM_JOINTS, solveIk, TOOL_IN_GRIPPER, toolYaw, wrapHalfTurn } from './kinematics';
 import { norm, sub, type Vec3, yawOfQuat } from './math';
 import { SIDE_REGION, SIDE_SIGN, type Task, TaskMonitor, bowlById, objectById } from './tasks';
 import type { SceneSpec } from './scene';
@@ -21,7 +21,7 @@ export const EXPERT = {
   open: radiansToGripper(0.4),
   closed: 0,
   /** Carry height of the tool point (m): clears bowl rims and stacked objects. */
-  carryZ: 0.1,
+  carryZ: 0.075,
   /** Arrival tolerance of the measured tool point (m). */
   arriveTol: 0.005,
   /** A phase that has not arrived after this long gives up and moves on (s); a retry follows. */
@@ -33,13 +33,12 @@ const DOWN: Vec3 = [0, 0, -1];
 
 interface Phase {
   name: string;
-  /** Tool-point goal; recomputed every tick when `track` is set. */
+  /** Tool-point goal, evaluated every tick so it can follow the object. */
   goal: () => Vec3;
   gripper: number;
   speed: number;
   /** Wait after arriving (s), e.g. for the jaw to close. */
   settle: number;
-  track?: boolean;
   /** Extra condition to finish the phase. */
   until?: () => boolean;
 }
@@ -76,13 +75,12 @@ export class ScriptedExpert {
     this.phaseTime += dt;
 
     const goal = phase.goal();
-    let c = this.commanded ?? forwardKinematics(world.arm.q).p;
-    const d = sub(goal, c);
-    const dist = norm(d);
+    const c0 = this.commanded ?? forwardKinematics(world.arm.q).p;
+    const dist = arcLength(c0, goal);
     // Trapezoidal speed: ramp up, cruise, and brake in time to stop at the goal.
     this.speed = Math.min(phase.speed, this.speed + EXPERT.accel * dt, Math.sqrt(2 * EXPERT.accel * dist));
     const stepLen = Math.max(this.speed * dt, 1e-4);
-    c = dist <= stepLen ? goal : ([c[0] + (d[0] * stepLen) / dist, c[1] + (d[1] * stepLen) / dist, c[2] + (d[2] * stepLen) / dist] as Vec3);
+    const c = dist <= stepLen ? goal : arcLerp(c0, goal, stepLen / dist);
     this.commanded = c;
     this.q = this.ik(c, this.q);
 
@@ -160,7 +158,6 @@ export class ScriptedExpert {
           name: 'push',
           // Track the object's x so it stays centred on the fingers while it slides.
           goal: () => [objPos()[0], goal[1], pushZ],
-          track: true,
           gripper: closed,
           speed: slow,
           settle: 0.2,
@@ -189,12 +186,29 @@ export class ScriptedExpert {
         const bp = world.objectState(task.base).p;
         dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
       }
-      const release: Vec3 = [dest[0] + offset[0], dest[1] + offset[1], graspZ + (dest[2] - start[2])];
+      // Aim the object, not the tool: where it sits in the hand is measured while carrying it.
+      const inHand = (): Vec3 => {
+        const p = objPos();
+        const t = forwardKinematics(world.arm.q).p;
+        return [t[0] - p[0], t[1] - p[1], t[2] - p[2]];
+      };
+      let held: Vec3 = [offset[0], offset[1], graspZ - start[2]];
+      const release = (z: number): Vec3 => [dest[0] + held[0], dest[1] + held[1], z];
+      const releaseZ = (): number => dest[2] + held[2];
       phases.push(
-        { name: 'carry', goal: () => above(release, carryZ), gripper: closed, speed: fast, settle: 0.1 },
-        { name: 'lower', goal: () => release, gripper: closed, speed: slow, settle: 0.2 },
-        { name: 'release', goal: () => release, gripper: open, speed: slow, settle: 0.4 },
-        { name: 'retreat', goal: () => above(release, carryZ + 0.02), gripper: open, speed: slow, settle: 0 },
+        {
+          name: 'carry',
+          goal: () => {
+            held = inHand();
+            return release(carryZ);
+          },
+          gripper: closed,
+          speed: fast,
+          settle: 0.1,
+        },
+        { name: 'lower', goal: () => release(releaseZ()), gripper: closed, speed: slow, settle: 0.2 },
+        { name: 'release', goal: () => release(releaseZ()), gripper: open, speed: slow, settle: 0.4 },
+        { name: 'retreat', goal: () => release(carryZ + 0.02), gripper: open, speed: slow, settle: 0 },
       );
     }
     this.phases = phases;
@@ -224,4 +238,23 @@ export class ScriptedExpert {
     const k = Math.round(wrapHalfTurn(naturalYaw - faceYaw) / quarter);
     return faceYaw + k * quarter;
   }
+}
+
+/** Moves go along arcs about the shoulder pan axis, so a long carry swings around the base instead of across it. */
+const PAN_AXIS = { x: JOINTS[0].xyz[0], y: JOINTS[0].xyz[1] };
+function toCylindrical(p: Vec3): Vec3 {
+  return [Math.hypot(p[0] - PAN_AXIS.x, p[1] - PAN_AXIS.y), Math.atan2(p[1] - PAN_AXIS.y, p[0] - PAN_AXIS.x), p[2]];
+}
+function arcLength(a: Vec3, b: Vec3): number {
+  const ca = toCylindrical(a);
+  const cb = toCylindrical(b);
+  const r = (ca[0] + cb[0]) / 2;
+  return Math.hypot(cb[0] - ca[0], r * (cb[1] - ca[1]), cb[2] - ca[2]);
+}
+function arcLerp(a: Vec3, b: Vec3, t: number): Vec3 {
+  const ca = toCylindrical(a);
+  const cb = toCylindrical(b);
+  const r = ca[0] + (cb[0] - ca[0]) * t;
+  const phi = ca[1] + (cb[1] - ca[1]) * t;
+  return [PAN_AXIS.x + r * Math.cos(phi), PAN_AXIS.y + r * Math.sin(phi), ca[2] + (cb[2] - ca[2]) * t];
 }
