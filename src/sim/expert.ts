@@ -5,7 +5,7 @@
  */
 import { FIXED_PAD_X } from './armGeometry';
 import { forwardKinematics, JOINTS, NUM_ARM_JOINTS, solveIk, TOOL_IN_GRIPPER, toolYaw, wrapHalfTurn } from './kinematics';
-import { norm, sub, type Vec3, yawOfQuat } from './math';
+import { lerp3, norm, sub, type Vec3, yawOfQuat } from './math';
 import { SIDE_REGION, SIDE_SIGN, type Task, TaskMonitor, bowlById, objectById } from './tasks';
 import type { SceneSpec } from './scene';
 import { radiansToAction, radiansToGripper } from './units';
@@ -37,6 +37,8 @@ interface Phase {
   goal: () => Vec3;
   gripper: number;
   speed: number;
+  /** Swing along an arc about the base (long moves) instead of a straight line (descents, pushes). */
+  arc?: boolean;
   /** Wait after arriving (s), e.g. for the jaw to close. */
   settle: number;
   /** Extra condition to finish the phase. */
@@ -76,11 +78,12 @@ export class ScriptedExpert {
 
     const goal = phase.goal();
     const c0 = this.commanded ?? forwardKinematics(world.arm.q).p;
-    const dist = arcLength(c0, goal);
+    const dist = phase.arc ? arcLength(c0, goal) : norm(sub(goal, c0));
     // Trapezoidal speed: ramp up, cruise, and brake in time to stop at the goal.
     this.speed = Math.min(phase.speed, this.speed + EXPERT.accel * dt, Math.sqrt(2 * EXPERT.accel * dist));
     const stepLen = Math.max(this.speed * dt, 1e-4);
-    const c = dist <= stepLen ? goal : arcLerp(c0, goal, stepLen / dist);
+    const t = stepLen / Math.max(dist, 1e-12);
+    const c = dist <= stepLen ? goal : phase.arc ? arcLerp(c0, goal, t) : lerp3(c0, goal, t);
     this.commanded = c;
     this.q = this.ik(c, this.q);
 
@@ -112,7 +115,10 @@ export class ScriptedExpert {
   }
 
   private onPlanEnd(world: SimWorld, dt: number): void {
-    if (this.phases.length === 0) return this.plan(world);
+    if (this.phases.length === 0) {
+      this.plan(world);
+      return;
+    }
     // Plan done: hold the last pose while the task's predicate settles; if it never does, try again.
     this.index = this.phases.length - 1;
     this.idleTime += dt;
@@ -152,7 +158,7 @@ export class ScriptedExpert {
       const b0 = behind();
       const goal: Vec3 = [start[0], s * SIDE_REGION.goal - s * back, pushZ];
       this.phases = [
-        { name: 'approach', goal: () => above(b0, 0.07), gripper: closed, speed: fast, settle: 0 },
+        { name: 'approach', goal: () => above(b0, 0.07), gripper: closed, speed: fast, settle: 0, arc: true },
         { name: 'descend', goal: () => b0, gripper: closed, speed: slow, settle: 0.1 },
         {
           name: 'push',
@@ -171,7 +177,7 @@ export class ScriptedExpert {
     const offset = this.graspOffset(world, [start[0], start[1], graspZ], obj.size);
     const grasp: Vec3 = [start[0] + offset[0], start[1] + offset[1], graspZ];
     const phases: Phase[] = [
-      { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0 },
+      { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0, arc: true },
       { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
       { name: 'close', goal: () => grasp, gripper: closed, speed: slow, settle: 0.5 },
       { name: 'lift', goal: () => above(grasp, carryZ), gripper: closed, speed: slow, settle: 0.1 },
@@ -205,6 +211,7 @@ export class ScriptedExpert {
           gripper: closed,
           speed: fast,
           settle: 0.1,
+          arc: true,
         },
         { name: 'lower', goal: () => release(releaseZ()), gripper: closed, speed: slow, settle: 0.2 },
         { name: 'release', goal: () => release(releaseZ()), gripper: open, speed: slow, settle: 0.4 },

@@ -4,7 +4,7 @@
  */
 import type RAPIER_NS from '@dimforge/rapier3d-compat';
 import { SimArm } from './arm';
-import { forwardKinematics, NUM_ARM_JOINTS } from './kinematics';
+import { forwardKinematics, type LinkPoses, NUM_ARM_JOINTS } from './kinematics';
 import { type Pose, type Quat, quatToMat, type Vec3 } from './math';
 import { loadRapier, type Rapier } from './rapier';
 import { buildTabletop, type SceneSpec, type TabletopHandles } from './scene';
@@ -24,6 +24,12 @@ export const DEFAULT_SIM_CONFIG: SimConfig = { physicsHz: 240, controlHz: 20 };
  * Found with inverseKinematics and fixed here so every episode starts from the same, exact pose.
  */
 export const HOME_Q: readonly number[] = [0, -1.2, 1.15, 1.25, 0, 0.9];
+
+export interface SimSnapshot {
+  time: number;
+  links: LinkPoses;
+  objects: Record<string, { p: Vec3; q: Quat }>;
+}
 
 export interface BodyState {
   p: Vec3;
@@ -140,6 +146,17 @@ export class SimWorld {
       });
     }
     return out;
+  }
+
+  /** Poses of every link and object, for renderers: plain data, safe to post to a worker. */
+  snapshot(): SimSnapshot {
+    const objects: SimSnapshot['objects'] = {};
+    for (const [id, body] of this.scene.objects) {
+      const t = body.translation();
+      const r = body.rotation();
+      objects[id] = { p: [t.x, t.y, t.z], q: { x: r.x, y: r.y, z: r.z, w: r.w } };
+    }
+    return { time: this.time, links: this.arm.currentLinkPoses(), objects };
   }
 
   /** A hash of every body's pose and the servo state: equal hashes mean equal trajectories. */

@@ -1,0 +1,176 @@
+/**
+ * One playground session: the sim world, the current episode, and who drives the arm (nobody, the scripted
+ * expert, or the keyboard). Steps physics in real time with a fixed step and an accumulator. No DOM.
+ */
+import { ScriptedExpert } from '../sim/expert';
+import { instructionToTask } from '../sim/instructions';
+import { generateEpisode, TIME_LIMIT, type Task, type TaskFamily, TaskMonitor } from '../sim/tasks';
+import { SimWorld } from '../sim/world';
+import { Store } from './store';
+import { isTeleopKey, teleopStep } from './teleop';
+
+export type RunStatus = 'idle' | 'running' | 'success' | 'timeout' | 'stopped';
+export type Driver = 'none' | 'expert' | 'teleop';
+
+export interface SessionState {
+  seed: number;
+  family: TaskFamily;
+  instruction: string;
+  task: Task | null;
+  /** Why the instruction cannot be run, in words (null when it can). */
+  instructionError: string | null;
+  unknownWords: string[];
+  status: RunStatus;
+  driver: Driver;
+  /** Sim seconds since the run started. */
+  elapsed: number;
+  timeLimit: number;
+  /** Bumps on every reset, so views rebuild their scene. */
+  sceneVersion: number;
+  jointState: number[];
+}
+
+/** Longest wall-clock slice simulated per frame (s): a stalled tab resumes slowly instead of jumping. */
+const MAX_FRAME = 0.1;
+/** How often the store hears about elapsed time and joint state (s): React re-renders at this rate, not per frame. */
+const UI_PERIOD = 0.1;
+
+export class Session {
+  readonly store: Store<SessionState>;
+  world!: SimWorld;
+  private expert: ScriptedExpert | null = null;
+  private monitor: TaskMonitor | null = null;
+  private keys = new Set<string>();
+  private accumulator = 0;
+  private runStart = 0;
+  private lastUi = -1;
+
+  private constructor() {
+    this.store = new Store<SessionState>({
+      seed: 0,
+      family: 'place',
+      instruction: '',
+      task: null,
+      instructionError: null,
+      unknownWords: [],
+      status: 'idle',
+      driver: 'none',
+      elapsed: 0,
+      timeLimit: TIME_LIMIT.place,
+      sceneVersion: 0,
+      jointState: [],
+    });
+  }
+
+  static async create(seed = 0, family: TaskFamily = 'place'): Promise<Session> {
+    const s = new Session();
+    await s.reset(seed, family);
+    return s;
+  }
+
+  get state(): SessionState {
+    return this.store.get();
+  }
+
+  /** A fresh layout for the seed, with the family's default instruction for it. */
+  async reset(seed: number, family: TaskFamily = this.state.family): Promise<void> {
+    const episode = generateEpisode(seed, family);
+    const world = await SimWorld.create(episode.scene);
+    this.world?.dispose();
+    this.world = world;
+    this.expert = null;
+    this.monitor = null;
+    this.accumulator = 0;
+    this.store.set({
+      seed,
+      family,
+      instruction: episode.instruction,
+      task: episode.task,
+      instructionError: null,
+      unknownWords: [],
+      status: 'idle',
+      driver: 'none',
+      elapsed: 0,
+      timeLimit: TIME_LIMIT[family],
+      sceneVersion: this.state.sceneVersion + 1,
+      jointState: world.jointState(),
+    });
+  }
+
+  /** Parse an instruction against the current scene; the task it names becomes the one to run. */
+  setInstruction(text: string): void {
+    const r = instructionToTask(text, this.world.spec);
+    if (r.ok) {
+      this.store.set({ instruction: text, task: r.task, family: r.task.family, instructionError: null, unknownWords: [], timeLimit: TIME_LIMIT[r.task.family] });
+    } else {
+      this.store.set({ instruction: text, task: null, instructionError: r.error, unknownWords: r.unknownWords ?? [] });
+    }
+  }
+
+  /** Start the scripted expert on the current task, from wherever the arm is. */
+  runExpert(): boolean {
+    const task = this.state.task;
+    if (!task) return false;
+    this.expert = new ScriptedExpert(task, this.world.spec, this.world.config.controlHz);
+    this.monitor = new TaskMonitor(task, this.world.spec);
+    this.runStart = this.world.time;
+    this.store.set({ status: 'running', driver: 'expert', elapsed: 0, timeLimit: TIME_LIMIT[task.family] });
+    return true;
+  }
+
+  /** Stop whoever is driving; the arm holds its current pose. */
+  stop(): void {
+    this.expert = null;
+    this.world.setAction(this.world.jointState());
+    this.store.set({ status: this.state.status === 'running' ? 'stopped' : this.state.status, driver: 'none' });
+  }
+
+  /** Held keys from the keyboard; a teleop key takes the arm from the expert. */
+  setKeys(keys: Iterable<string>): void {
+    this.keys = new Set([...keys].filter(isTeleopKey));
+    if (this.keys.size > 0 && this.state.driver !== 'teleop') {
+      this.expert = null;
+      this.store.set({ driver: 'teleop', status: this.state.status === 'running' ? 'stopped' : this.state.status });
+    }
+  }
+
+  /** Advance by a frame's wall-clock time; returns the number of control ticks taken. */
+  advance(frameSeconds: number): number {
+    const period = 1 / this.world.config.controlHz;
+    this.accumulator += Math.min(Math.max(frameSeconds, 0), MAX_FRAME);
+    let ticks = 0;
+    while (this.accumulator >= period) {
+      this.accumulator -= period;
+      this.controlTick(period);
+      ticks++;
+    }
+    if (ticks > 0 && (this.world.time - this.lastUi >= UI_PERIOD || this.lastUi < 0 || this.world.time < this.lastUi)) {
+      this.lastUi = this.world.time;
+      const patch: Partial<SessionState> = { jointState: this.world.jointState() };
+      if (this.state.status === 'running') patch.elapsed = this.world.time - this.runStart;
+      this.store.set(patch);
+    }
+    return ticks;
+  }
+
+  private controlTick(period: number): void {
+    if (this.expert) this.world.setAction(this.expert.act(this.world));
+    else if (this.keys.size > 0) this.world.setAction(teleopStep(this.world.jointTargets(), this.keys, period));
+    this.world.stepControl();
+    if (this.monitor && this.state.status === 'running') {
+      const status = this.monitor.update(this.world, period);
+      const elapsed = this.world.time - this.runStart;
+      if (status === 'success') this.finish('success', elapsed);
+      else if (elapsed >= this.state.timeLimit) this.finish('timeout', elapsed);
+    }
+  }
+
+  private finish(status: RunStatus, elapsed: number): void {
+    this.expert = null;
+    this.store.set({ status, elapsed, driver: 'none' });
+  }
+
+  dispose(): void {
+    this.world.dispose();
+  }
+}
