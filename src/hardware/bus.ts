@@ -154,6 +154,7 @@ export class FeetechBus {
     if (this.gone) throw this.gone;
     // Bytes left from an earlier, failed exchange must not stall or answer this one.
     this.framer.reset();
+    this.framer.maxLength = (expect?.dataLength ?? 0xfd) + 2;
     if (!expect) {
       await this.send(packet);
       return new Map();

@@ -141,12 +141,15 @@ export type FrameCheck =
   | { readonly kind: 'frame'; readonly frame: Frame; readonly size: number }
   /** More bytes are needed to decide. */
   | { readonly kind: 'incomplete' }
-  /** No packet starts here: the header, id (0xFF) or length (< 2) is impossible. */
+  /** No packet starts here: the header, id (0xFF) or length (< 2 or > maxLen) is impossible. */
   | { readonly kind: 'invalid' }
   | { readonly kind: 'checksum' };
 
-/** What the bytes `buf[start..end)` hold at `start`: a whole valid packet, a bad one, or not enough bytes yet. */
-export function checkFrameAt(buf: ArrayLike<number>, start: number, end: number): FrameCheck {
+/**
+ * What the bytes `buf[start..end)` hold at `start`: a whole valid packet, a bad one, or not enough bytes yet.
+ * `maxLen` bounds the len byte, so a corrupt length cannot make the caller wait for bytes that never come.
+ */
+export function checkFrameAt(buf: ArrayLike<number>, start: number, end: number, maxLen = 0xff): FrameCheck {
   const available = end - start;
   if (available < 1) return { kind: 'incomplete' };
   if (buf[start] !== HEADER) return { kind: 'invalid' };
@@ -156,7 +159,7 @@ export function checkFrameAt(buf: ArrayLike<number>, start: number, end: number)
   const id = buf[start + 2];
   const len = buf[start + 3];
   // A third 0xFF means the real header starts one byte later (ids stop at 0xFE).
-  if (id === HEADER || len < 2) return { kind: 'invalid' };
+  if (id === HEADER || len < 2 || len > maxLen) return { kind: 'invalid' };
   const size = len + 4;
   if (available < size) return { kind: 'incomplete' };
   if (checksum(buf, start + 2, start + size - 1) !== buf[start + size - 1]) return { kind: 'checksum' };
@@ -183,6 +186,11 @@ export function parseStatusPacket(bytes: ArrayLike<number>): StatusParse {
  * Invariant: bytes pushed = bytes in returned frames + droppedBytes + buffered.
  */
 export class PacketFramer {
+  /**
+   * Largest len byte accepted. A reader that knows what it awaits lowers it (the bus sets data length + 2), so a
+   * corrupt len is rejected at once instead of swallowing the packets behind it while its bytes accumulate.
+   */
+  maxLength = 0xff;
   checksumErrors = 0;
   droppedBytes = 0;
   private buf = new Uint8Array(64);
@@ -205,7 +213,7 @@ export class PacketFramer {
     const frames: Frame[] = [];
     const buf = this.buf;
     while (this.start < this.end) {
-      const check = checkFrameAt(buf, this.start, this.end);
+      const check = checkFrameAt(buf, this.start, this.end, this.maxLength);
       if (check.kind === 'incomplete') break;
       if (check.kind === 'frame') {
         frames.push(check.frame);

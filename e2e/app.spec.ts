@@ -1,0 +1,101 @@
+import { expect, test } from '@playwright/test';
+import { canvasStats, collectErrors, meanAbsDiff } from './helpers';
+
+test.describe('playground', () => {
+  test('loads without console errors and shows the scene and the policy cameras', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await expect(page.getByTestId('status-text')).toHaveText('Idle');
+    await page.waitForTimeout(1500);
+    const viewer = await canvasStats(page, 'viewer');
+    const front = await canvasStats(page, 'inset-front');
+    const wrist = await canvasStats(page, 'inset-wrist');
+    expect(viewer.std).toBeGreaterThan(10);
+    expect(front.std).toBeGreaterThan(10);
+    expect(wrist.std).toBeGreaterThan(5);
+    expect(front.width).toBe(128);
+    expect(front.height).toBe(128);
+    // Three different viewpoints: no two images alike.
+    expect(meanAbsDiff(viewer.thumb, front.thumb)).toBeGreaterThan(8);
+    expect(meanAbsDiff(front.thumb, wrist.thumb)).toBeGreaterThan(8);
+    expect(errors).toEqual([]);
+  });
+
+  test('the scripted expert picks up an object and reaches success', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await page.getByTestId('family').selectOption('pick');
+    await expect(page.getByTestId('instruction')).toHaveValue(/pick|lift|grab|raise/);
+    await expect(page.getByTestId('instruction-message')).toHaveText('Understood.');
+    await page.getByTestId('expert').click();
+    await expect(page.getByTestId('status-text')).toHaveText('Running');
+    await expect(page.getByTestId('status-text')).toHaveText('Success', { timeout: 90_000 });
+    expect(errors).toEqual([]);
+  });
+
+  test('a typed instruction drives the expert', async ({ page }) => {
+    await page.goto('/');
+    await page.getByTestId('seed').fill('3');
+    await page.getByTestId('reset').click();
+    const first = await page.getByTestId('instruction').inputValue();
+    // Re-type the scene's own instruction in other words: pick family, same object.
+    const object = /the (\w+ (?:cube|cylinder))/.exec(first)?.[1];
+    expect(object).toBeTruthy();
+    await page.getByTestId('instruction').fill(`grab the ${object} and lift it`);
+    await expect(page.getByTestId('instruction-message')).toHaveText('Understood.');
+    await expect(page.getByTestId('family')).toHaveValue('pick');
+    await page.getByTestId('instruction').press('Enter');
+    await expect(page.getByTestId('status-text')).toHaveText('Success', { timeout: 90_000 });
+  });
+
+  test('reset with another seed changes the layout; a malformed seed is refused', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await page.waitForTimeout(800);
+    const before = await canvasStats(page, 'inset-front');
+    await page.getByTestId('seed').fill('123');
+    await page.getByTestId('reset').click();
+    await expect(page.getByTestId('seed')).toHaveValue('123');
+    await page.waitForTimeout(800);
+    const after = await canvasStats(page, 'inset-front');
+    expect(meanAbsDiff(before.thumb, after.thumb)).toBeGreaterThan(1);
+
+    await page.getByTestId('seed').fill('12abc');
+    await page.getByTestId('reset').click();
+    await expect(page.getByTestId('seed-error')).toContainText('not a valid seed');
+    await page.getByTestId('seed').fill('99999999999');
+    await page.getByTestId('reset').click();
+    await expect(page.getByTestId('seed-error')).toContainText('too large');
+    expect(errors).toEqual([]);
+  });
+
+  test('an instruction with unknown words names them and cannot run', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await page.getByTestId('instruction').fill('please yeet the red cube into orbit');
+    await expect(page.getByTestId('instruction-message')).toContainText('"yeet"');
+    await expect(page.getByTestId('instruction-message')).toContainText('"orbit"');
+    await expect(page.getByTestId('expert')).toBeDisabled();
+    await page.getByTestId('instruction').fill('pick up the magenta sphere');
+    await expect(page.getByTestId('instruction-message')).toContainText('"magenta"');
+    expect(errors).toEqual([]);
+  });
+
+  test('the keyboard jogs the arm', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('status-text')).toHaveText('Idle');
+    const pan = page.getByTestId('joints').locator('div').first().locator('b');
+    const start = Number(await pan.textContent());
+    await page.getByTestId('viewer').click();
+    await page.keyboard.down('q');
+    await page.waitForTimeout(1200);
+    await page.keyboard.up('q');
+    await expect.poll(async () => Number(await pan.textContent())).toBeGreaterThan(start + 5);
+    const lifted = page.getByTestId('joints').locator('div').nth(1).locator('b');
+    const z0 = Number(await lifted.textContent());
+    await page.keyboard.down('u');
+    await page.waitForTimeout(800);
+    await page.keyboard.up('u');
+    await expect.poll(async () => Number(await lifted.textContent())).not.toBe(z0);
+  });
+});

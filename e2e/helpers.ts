@@ -1,0 +1,44 @@
+import type { Page } from '@playwright/test';
+
+/** Console errors and uncaught page errors, collected for the whole test. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+export interface ImageStats {
+  width: number;
+  height: number;
+  /** Standard deviation of luminance (0..255): near zero for a blank image. */
+  std: number;
+  /** 32×32 grey thumbnail, for comparing images of different sizes. */
+  thumb: number[];
+}
+
+/** Read a canvas (WebGL or 2D) in the page and summarise it. */
+export async function canvasStats(page: Page, testId: string): Promise<ImageStats> {
+  return page.getByTestId(testId).evaluate((el) => {
+    const src = el as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = 32;
+    c.height = 32;
+    const ctx = c.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
+    ctx.drawImage(src, 0, 0, 32, 32);
+    const d = ctx.getImageData(0, 0, 32, 32).data;
+    const thumb: number[] = [];
+    for (let i = 0; i < d.length; i += 4) thumb.push(0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]);
+    const mean = thumb.reduce((a, b) => a + b, 0) / thumb.length;
+    const std = Math.sqrt(thumb.reduce((a, b) => a + (b - mean) ** 2, 0) / thumb.length);
+    return { width: src.width, height: src.height, std, thumb };
+  });
+}
+
+export function meanAbsDiff(a: number[], b: number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
