@@ -63,7 +63,7 @@ export class Playground {
     const ticks = this.session.advance(seconds);
     this.tabletop?.update(this.session.world.snapshot());
     this.viewer.render();
-    if (ticks > 0) this.captureInsets();
+    if (ticks > 0) this.captureInsets(true);
   }
 
   private rebuild(): void {
@@ -77,9 +77,10 @@ export class Playground {
     this.captureInsets();
   }
 
-  private captureInsets(): void {
+  /** `afterViewer`: the viewer drew this frame, so its shadow map is current and can be reused. */
+  private captureInsets(afterViewer = false): void {
     for (const cam of this.cameras) {
-      const px = cam.capture(this.viewer.renderer, this.pixels.get(cam.spec.name));
+      const px = cam.capture(this.viewer.renderer, this.pixels.get(cam.spec.name), afterViewer);
       this.pixels.set(cam.spec.name, px);
       const inset = this.insets.find((i) => i.spec.name === cam.spec.name);
       if (!inset) continue;

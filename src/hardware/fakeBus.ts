@@ -1,7 +1,9 @@
 /**
  * A fake Feetech bus that speaks bytes, behind the same ByteTransport as the real port: it parses instruction
  * packets with the real codec and answers real status packets, so tests exercise the whole protocol stack.
- * Replies arrive asynchronously (timers), cut into random-sized chunks (seeded), like serial reads.
+ * Replies arrive asynchronously, cut into random-sized chunks (seeded), each its own `onData` call like a serial
+ * read. Chunks follow each other on microtasks, not timers: a browser clamps chained timers to 4 ms, which would
+ * make a fake arm far slower than a real one. Only `faults.replyDelayMs` > 0 uses a timer.
  * Faults are plain mutable fields in `faults`, changeable between requests.
  */
 import { FakeMotor } from './fakeMotor';
@@ -45,6 +47,10 @@ export class FakeServoBus implements ByteTransport {
   private readonly data = new Listeners<Uint8Array>();
   private readonly lost = new Listeners<unknown>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Replies not yet fully delivered. */
+  private inFlight = 0;
+  /** Bumped on disconnect so deliveries already queued as microtasks drop out. */
+  private epoch = 0;
   private readonly staged = new Map<number, { address: number; data: Uint8Array }>();
   private readonly random: () => number;
   private readonly maxChunkBytes: number;
@@ -64,7 +70,7 @@ export class FakeServoBus implements ByteTransport {
 
   /** True when no reply is waiting to be delivered. */
   get idle(): boolean {
-    return this.timers.size === 0;
+    return this.inFlight === 0;
   }
 
   motor(id: number): FakeMotor {
@@ -105,6 +111,8 @@ export class FakeServoBus implements ByteTransport {
 
   private shutDown(): void {
     this.isConnected = false;
+    this.epoch++;
+    this.inFlight = 0;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -187,21 +195,26 @@ export class FakeServoBus implements ByteTransport {
       bytes.set(packet, offset);
       offset += packet.length;
     }
-    this.later(this.faults.replyDelayMs, () => this.deliver(bytes));
+    this.inFlight++;
+    const epoch = this.epoch;
+    const start = () => this.deliver(bytes, epoch);
+    if (this.faults.replyDelayMs > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        start();
+      }, this.faults.replyDelayMs);
+      this.timers.add(timer);
+    } else {
+      queueMicrotask(start);
+    }
   }
 
-  /** Emits one random-sized chunk, then schedules the rest, so each chunk is its own serial read. */
-  private deliver(bytes: Uint8Array): void {
+  /** Emits one random-sized chunk, then queues the rest. */
+  private deliver(bytes: Uint8Array, epoch: number): void {
+    if (epoch !== this.epoch) return;
     const size = randomInt(this.random, 1, this.maxChunkBytes);
     this.data.emit(bytes.slice(0, size));
-    if (size < bytes.length) this.later(0, () => this.deliver(bytes.subarray(size)));
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
+    if (size < bytes.length) queueMicrotask(() => this.deliver(bytes.subarray(size), epoch));
+    else this.inFlight--;
   }
 }

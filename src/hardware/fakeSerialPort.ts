@@ -13,7 +13,9 @@ export class FakeSerialPort implements SerialPortLike {
   /** How many readers were taken from the readable streams: a well-behaved transport takes one. */
   readersTaken = 0;
   private readonly listeners = new Set<() => void>();
-  private detach: (() => void)[] = [];
+  private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  private detachData: (() => void) | null = null;
+  private detachLost: (() => void) | null = null;
 
   constructor(private readonly device: ByteTransport) {}
 
@@ -21,12 +23,35 @@ export class FakeSerialPort implements SerialPortLike {
     if (this.readable || this.writable) throw new Error('InvalidStateError: the port is already open');
     if (!this.device.connected) throw new Error('NetworkError: the device is gone');
     this.openOptions = options;
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    this.makeReadable();
+    this.writable = new WritableStream<Uint8Array>({ write: (chunk) => this.device.write(chunk) });
+    this.detachLost = this.device.onDisconnect(() => {
+      this.controller?.error(new Error('NetworkError: the device has been lost'));
+      this.stopListening();
+      this.readable = null;
+      this.writable = null;
+      for (const fn of [...this.listeners]) fn();
+    });
+  }
+
+  /**
+   * A non-fatal read error (framing, parity, break, overrun): the current readable errors and the port offers a
+   * fresh one, as the Web Serial spec describes.
+   */
+  injectReadError(): void {
+    this.controller?.error(new Error('FramingError'));
+    this.stopReading();
+    this.makeReadable();
+  }
+
+  private makeReadable(): void {
     const readable = new ReadableStream<Uint8Array>({
       start: (c) => {
-        controller = c;
+        this.controller = c;
       },
-      cancel: () => this.stopListening(),
+      cancel: () => {
+        if (this.readable === readable) this.stopReading();
+      },
     });
     const getReader = readable.getReader.bind(readable) as () => ReadableStreamDefaultReader<Uint8Array>;
     readable.getReader = (() => {
@@ -34,17 +59,8 @@ export class FakeSerialPort implements SerialPortLike {
       return getReader();
     }) as typeof readable.getReader;
     this.readable = readable;
-    this.writable = new WritableStream<Uint8Array>({ write: (chunk) => this.device.write(chunk) });
-    this.detach = [
-      this.device.onData((chunk) => controller.enqueue(chunk.slice())),
-      this.device.onDisconnect(() => {
-        controller.error(new Error('NetworkError: the device has been lost'));
-        this.stopListening();
-        this.readable = null;
-        this.writable = null;
-        for (const fn of [...this.listeners]) fn();
-      }),
-    ];
+    const controller = this.controller;
+    this.detachData = this.device.onData((chunk) => controller?.enqueue(chunk.slice()));
   }
 
   async close(): Promise<void> {
@@ -66,8 +82,15 @@ export class FakeSerialPort implements SerialPortLike {
     this.listeners.delete(listener);
   }
 
+  private stopReading(): void {
+    this.detachData?.();
+    this.detachData = null;
+    this.controller = null;
+  }
+
   private stopListening(): void {
-    for (const off of this.detach) off();
-    this.detach = [];
+    this.stopReading();
+    this.detachLost?.();
+    this.detachLost = null;
   }
 }

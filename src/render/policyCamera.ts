@@ -34,14 +34,20 @@ export class PolicyCamera {
     this.raw = new Uint8Array(spec.width * spec.height * 4);
   }
 
-  /** Render and read back. `out` (width·height·4 bytes) is filled and returned, top row first. */
-  capture(renderer: THREE.WebGLRenderer, out = new Uint8Array(this.spec.width * this.spec.height * 4)): Uint8Array<ArrayBuffer> {
+  /**
+   * Render and read back. `out` (width·height·4 bytes) is filled and returned, top row first.
+   * With `reuseShadows`, the shadow map drawn earlier in the same frame is kept (the lights have not moved).
+   */
+  capture(renderer: THREE.WebGLRenderer, out = new Uint8Array(this.spec.width * this.spec.height * 4), reuseShadows = false): Uint8Array<ArrayBuffer> {
     if (this.spec.mount === 'wrist') this.camera.updateMatrixWorld(true);
     const prev = renderer.getRenderTarget();
+    const auto = renderer.shadowMap.autoUpdate;
+    if (reuseShadows) renderer.shadowMap.autoUpdate = false;
     renderer.setRenderTarget(this.target);
     renderer.render(this.tabletop.scene, this.camera);
     renderer.readRenderTargetPixels(this.target, 0, 0, this.spec.width, this.spec.height, this.raw);
     renderer.setRenderTarget(prev);
+    renderer.shadowMap.autoUpdate = auto;
     const row = this.spec.width * 4;
     for (let y = 0; y < this.spec.height; y++) {
       out.set(this.raw.subarray((this.spec.height - 1 - y) * row, (this.spec.height - y) * row), y * row);
