@@ -180,7 +180,8 @@ export class ScriptedExpert {
       { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0, arc: true },
       { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
       { name: 'close', goal: () => grasp, gripper: closed, speed: slow, settle: 0.5 },
-      { name: 'lift', goal: () => above(grasp, carryZ), gripper: closed, speed: slow, settle: 0.1 },
+      // Pick tasks lift well past the 5 cm the task asks for, so a little slip in the hand cannot fail it.
+      { name: 'lift', goal: () => above(grasp, task.family === 'pick' ? graspZ + 0.085 : carryZ), gripper: closed, speed: slow, settle: 0.1 },
     ];
     if (task.family === 'place' || task.family === 'stack') {
       let dest: Vec3;
