@@ -2,8 +2,11 @@
  * The protocol layer: request/response over a ByteTransport, in register names and signed values.
  * One request is on the wire at a time (the bus is half-duplex and replies carry no request tag), so requests
  * queue. Every request's timer is cleared however it ends.
+ * Replies are matched by motor id and data length, as nothing else identifies them: after a timeout, a late reply
+ * of the same motor and length could answer the next request. It then holds that motor's data from a few
+ * milliseconds earlier, never another motor's or a corrupt value.
  */
-import { encodeRegister, decodeRegister, type RegisterName, registerSpec } from './controlTable';
+import { decodeRegister, encodeRegister, type RegisterName, registerSpec } from './controlTable';
 import { ChecksumError, DisconnectedError, MotorError, TimeoutError } from './errors';
 import {
   BROADCAST_ID,
@@ -105,6 +108,7 @@ export class FeetechBus {
   async syncRead(register: RegisterName, ids: readonly number[]): Promise<Map<number, number>> {
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
     if (sorted.length !== ids.length) throw new RangeError(`duplicate ids in ${ids.join(', ')}`);
+    if (sorted.length === 0) return new Map();
     const { address, size } = registerSpec(register);
     return this.request(syncReadPacket(address, size, sorted), { ids: sorted, dataLength: size }, register);
   }
@@ -112,6 +116,7 @@ export class FeetechBus {
   /** One SYNC_WRITE packet; broadcast, so nothing answers and it resolves once sent. */
   async syncWrite(register: RegisterName, values: ReadonlyMap<number, number>): Promise<void> {
     const { address, size } = registerSpec(register);
+    if (values.size === 0) return;
     const entries = [...values].map(([id, value]) => [id, encodeRegister(register, value)] as const);
     await this.request(syncWritePacket(address, size, entries), null);
   }

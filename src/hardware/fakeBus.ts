@@ -121,12 +121,13 @@ export class FakeServoBus implements ByteTransport {
   private execute(frame: Frame): Uint8Array[] {
     const { id, code, params } = frame;
     const broadcast = id === BROADCAST_ID;
-    const targets = broadcast ? [...this.motors].sort((a, b) => a.id - b.id) : this.motors.filter((m) => m.id === id);
+    // A missing motor is off the bus: it neither hears nor answers.
+    const onBus = this.motors.filter((m) => !this.faults.missing.has(m.id)).sort((a, b) => a.id - b.id);
+    const find = (motorId: number) => onBus.find((m) => m.id === motorId);
+    const targets = broadcast ? onBus : onBus.filter((m) => m.id === id);
     const replies: Uint8Array[] = [];
     const reply = (motor: FakeMotor, data: ArrayLike<number> = []) => {
-      if (!this.faults.missing.has(motor.id)) {
-        replies.push(encodePacket(motor.id, this.faults.errorBits.get(motor.id) ?? 0, data));
-      }
+      replies.push(encodePacket(motor.id, this.faults.errorBits.get(motor.id) ?? 0, data));
     };
     switch (code) {
       case Instruction.PING:
@@ -164,7 +165,7 @@ export class FakeServoBus implements ByteTransport {
         const [address, length] = params;
         // Each listed motor answers in turn, in the order of the list.
         for (const listed of params.subarray(2)) {
-          const m = this.motors.find((motor) => motor.id === listed);
+          const m = find(listed);
           if (m) reply(m, m.readBytes(address, length));
         }
         break;
@@ -173,8 +174,7 @@ export class FakeServoBus implements ByteTransport {
         if (!broadcast || params.length < 2) break;
         const [address, length] = params;
         for (let i = 2; i + 1 + length <= params.length; i += 1 + length) {
-          const m = this.motors.find((motor) => motor.id === params[i]);
-          m?.writeBytes(address, params.subarray(i + 1, i + 1 + length));
+          find(params[i])?.writeBytes(address, params.subarray(i + 1, i + 1 + length));
         }
         break;
       }

@@ -6,11 +6,11 @@ import { FakeSerialPort } from './fakeSerialPort';
 import { pingPacket } from './protocol';
 import { WebSerialTransport } from './transport';
 
-async function setup() {
+async function setup(timeoutMs = 50) {
   const fake = new FakeServoBus({ seed: 3 });
   const port = new FakeSerialPort(fake);
   const transport = await WebSerialTransport.open(port);
-  const bus = new FeetechBus(transport, { timeoutMs: 50 });
+  const bus = new FeetechBus(transport, { timeoutMs });
   return { fake, port, transport, bus };
 }
 
@@ -53,8 +53,8 @@ describe('WebSerialTransport over a fake SerialPort', () => {
   });
 
   it('closes while a request waits for a reply', async () => {
-    const { fake, transport, bus } = await setup();
-    fake.faults.replyDelayMs = 30;
+    const { fake, transport, bus } = await setup(5000);
+    fake.faults.replyDelayMs = 2000;
     const pending = bus.read(1, 'Present_Position').catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 5));
     await bus.close();
@@ -72,10 +72,10 @@ describe('WebSerialTransport over a fake SerialPort', () => {
   });
 
   it('reports a pulled cable once, fails the request in flight, and can still be closed', async () => {
-    const { fake, transport, bus } = await setup();
+    const { fake, transport, bus } = await setup(5000);
     const reasons: unknown[] = [];
     transport.onDisconnect((r) => reasons.push(r));
-    fake.faults.replyDelayMs = 30;
+    fake.faults.replyDelayMs = 2000;
     const pending = bus.read(1, 'Present_Position').catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 5));
     fake.disconnect();

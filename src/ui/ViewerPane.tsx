@@ -27,7 +27,7 @@ export function ViewerPane({ session, onError }: { session: Session; onError: (m
   return (
     <div className="viewer">
       <canvas ref={canvas} className="viewer-canvas" data-testid="viewer" aria-label="3D view of the robot and the table" />
-      <div className="insets" aria-label="What the policy cameras see">
+      <section className="insets" aria-label="What the policy cameras see">
         {DEFAULT_POLICY_CAMERAS.map((spec, i) => (
           <figure key={spec.name} className="inset">
             <canvas
@@ -43,7 +43,7 @@ export function ViewerPane({ session, onError }: { session: Session; onError: (m
             </figcaption>
           </figure>
         ))}
-      </div>
+      </section>
     </div>
   );
 }
