@@ -28,10 +28,8 @@ export function decodeBins(logits: ArrayLike<number>, chunk: number, dim: number
   return out;
 }
 
-export interface FlowDenoiser {
-  /** Velocity v(x_t, t, context) for the whole chunk, flat [chunk, dim]. */
-  (x: Float32Array, t: number): Promise<ArrayLike<number>>;
-}
+/** Velocity v(x_t, t, context) for the whole chunk, flat [chunk, dim]. */
+export type FlowDenoiser = (x: Float32Array, t: number) => Promise<ArrayLike<number>>;
 
 /** x_{t+Δ} = x_t + Δ·v with Δ = −1/K, from t = 1 to 0 (pi0's convention: x_t = t·noise + (1−t)·actions). */
 export async function integrateFlow(noise: Float32Array, steps: number, velocity: FlowDenoiser): Promise<Float32Array> {

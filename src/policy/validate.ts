@@ -7,7 +7,7 @@ import { ManifestError, type PolicyManifest } from './manifest';
 
 type Dims = readonly (number | string | null)[];
 
-function describe(shape: Dims): string {
+function formatShape(shape: Dims): string {
   return `[${shape.map((d) => (typeof d === 'number' ? d : (d ?? '?'))).join(', ')}]`;
 }
 
@@ -34,7 +34,7 @@ function checkList(kind: 'input' | 'output', graphLabel: string, actual: readonl
     if (a.type !== 'unknown' && a.type !== e.type)
       throw new ManifestError(`${graphLabel} ${kind} "${e.name}" is ${a.type} but policy.json needs ${e.type} (${e.what})`);
     if (!shapeMatches(a.shape, e.shape))
-      throw new ManifestError(`${graphLabel} ${kind} "${e.name}" has shape ${describe(a.shape)} but policy.json implies ${describe(e.shape)} (${e.what})`);
+      throw new ManifestError(`${graphLabel} ${kind} "${e.name}" has shape ${formatShape(a.shape)} but policy.json implies ${formatShape(e.shape)} (${e.what})`);
   }
   if (strictUnfed) {
     const fed = new Set(expected.map((e) => e.name));

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkQueue } from './chunkQueue';
+import { type LoopChunk, PolicyLoop, type PolicyLoopOptions } from './policyLoop';
+import { SafetyFilter } from './safety';
+
+const limits = { low: [-100, -100], high: [100, 100], maxStep: [50, 50] };
+
+/** A model whose replies the test releases by hand, so latency is exact in ticks. */
+function manualModel(chunk = 4) {
+  const waiting: { tick: number; resolve: (c: LoopChunk) => void }[] = [];
+  let observedAt = -1;
+  const make = (start: number, nan = false): LoopChunk => ({
+    actions: Array.from({ length: chunk }, (_, k) => (nan ? [Number.NaN, 0] : [start + k, 0 - (start + k) + 0])),
+    nonFinite: nan,
+    timings: { inference: 1 },
+  });
+  return {
+    waiting,
+    make,
+    observe: (tickRef: { t: number }) => () => {
+      observedAt = tickRef.t;
+      return { images: {}, state: [0, 0] };
+    },
+    infer: () =>
+      new Promise<LoopChunk>((resolve) => {
+        waiting.push({ tick: observedAt, resolve });
+      }),
+    releaseNext(nan = false) {
+      const w = waiting.shift();
+      if (w) w.resolve(make(w.tick, nan));
+    },
+  };
+}
+
+async function flush(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+}
+
+function setup(options: Partial<PolicyLoopOptions> = {}) {
+  const model = manualModel();
+  const tickRef = { t: 0 };
+  const safety = new SafetyFilter(limits);
+  safety.reset([0, 0]);
+  const loop = new PolicyLoop(
+    { observe: model.observe(tickRef), infer: model.infer, safety },
+    { mode: 'async', threshold: 2, ensemble: false, stallTicks: 1, ...options },
+  );
+  const step = (t: number) => {
+    tickRef.t = t;
+    return loop.tick(t);
+  };
+  return { model, loop, step, safety };
+}
+
+describe('PolicyLoop', () => {
+  it('async: requests the next chunk before the queue runs dry, so the arm never waits', async () => {
+    const { model, loop, step } = setup();
+    expect(step(0).held).toBe(true); // first chunk in flight: hold
+    model.releaseNext();
+    await flush();
+    const actions: number[][] = [];
+    for (let t = 1; t < 12; t++) {
+      const r = step(t);
+      expect(r.action).not.toBeNull();
+      if (!r.held) actions.push(r.action as number[]);
+      // Inference answers one tick after the request.
+      model.releaseNext();
+      await flush();
+    }
+    // Every tick after the first chunk got a fresh model action.
+    expect(actions.length).toBe(11);
+    expect(actions.map((a) => a[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(loop.stats(12).stalls).toBe(1);
+  });
+
+  it('drops actions that went stale while the model was thinking', async () => {
+    const { model, step } = setup({ threshold: 0 });
+    step(0);
+    // The reply arrives 3 ticks late: actions for ticks 0..2 are past.
+    step(1);
+    step(2);
+    model.releaseNext();
+    await flush();
+    expect(step(3).action).toEqual([3, -3]);
+  });
+
+  it('sync: waits (no action) until the chunk arrives, then plays it out', async () => {
+    const { model, step } = setup({ mode: 'sync' });
+    expect(step(0).action).toBeNull();
+    model.releaseNext();
+    await flush();
+    expect(step(0).action).toEqual([0, 0]);
+    expect(step(1).action).toEqual([1, -1]);
+    expect(step(2).action).toEqual([2, -2]);
+    expect(step(3).action).toEqual([3, -3]);
+    expect(step(4).action).toBeNull();
+  });
+
+  it('drops a chunk with NaN, counts it, and holds the last safe pose', async () => {
+    const { model, loop, step } = setup({ mode: 'sync' });
+    step(0);
+    model.releaseNext(true);
+    await flush();
+    expect(loop.stats(0).droppedNaN).toBe(1);
+    const r = step(0);
+    expect(r.action).toBeNull(); // asked again
+    model.releaseNext();
+    await flush();
+    expect(step(0).action).toEqual([0, 0]);
+  });
+
+  it('every action passes the safety filter', async () => {
+    const { model, loop, step, safety } = setup({ mode: 'sync' });
+    step(0);
+    const w = model.waiting.shift();
+    w?.resolve({ actions: [[500, -500], [1, 1]], nonFinite: false, timings: {} });
+    await flush();
+    const a = step(0).action as number[];
+    expect(a).toEqual([50, -50]); // clamped to the step limit from [0, 0]
+    expect(safety.counts.clipped).toBeGreaterThan(0);
+    expect(loop.stats(0).safety.clipped).toBe(safety.counts.clipped);
+  });
+
+  it('a model error is counted and the arm holds', async () => {
+    const safety = new SafetyFilter(limits);
+    safety.reset([5, 5]);
+    const loop = new PolicyLoop(
+      { observe: () => ({ images: {}, state: [0, 0] }), infer: () => Promise.reject(new Error('boom')), safety },
+      { mode: 'async', threshold: 2, ensemble: false, stallTicks: 1 },
+    );
+    expect(loop.tick(0).action).toEqual([5, 5]);
+    await flush();
+    expect(loop.stats(1).errors).toBe(1);
+    expect(loop.stats(1).lastError).toBe('boom');
+  });
+});
+
+describe('ChunkQueue temporal ensembling', () => {
+  it('weights older chunks more, with ACT exponential weights', () => {
+    const q = new ChunkQueue(true, Math.log(2)); // weights 1, 1/2
+    q.push(0, [[0], [10], [20]]);
+    q.push(1, [[40], [50]]);
+    // tick 1: old says 10 (w=1), new says 40 (w=0.5) → (10 + 20) / 1.5 = 20
+    expect(q.actionAt(1)?.[0]).toBeCloseTo(20, 9);
+    q.ensemble = false;
+    expect(q.actionAt(1)?.[0]).toBe(40);
+  });
+
+  it('reports depth from the newest chunk', () => {
+    const q = new ChunkQueue();
+    expect(q.depth(0)).toBe(0);
+    q.push(2, [[1], [2], [3]]);
+    expect(q.depth(0)).toBe(3);
+    expect(q.depth(3)).toBe(2);
+    expect(q.depth(9)).toBe(0);
+    expect(q.actionAt(9)).toBeNull();
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * The closed loop between a policy and a robot, one call per control tick. Asynchronous mode asks for the next
+ * chunk while the queue still has actions (below a threshold), so the arm never waits when inference is fast
+ * enough; synchronous mode waits for every chunk (for comparison). Every action passes the safety filter;
+ * a stalled model holds the last safe pose; a chunk with NaN is dropped and counted.
+ */
+import { ChunkQueue } from './chunkQueue';
+import { RateMeter, Samples } from './latencyStats';
+import type { SafetyFilter } from './safety';
+
+export interface LoopObservation {
+  images: Record<string, Uint8Array>;
+  state: number[];
+}
+
+export interface LoopChunk {
+  actions: number[][];
+  nonFinite: boolean;
+  timings: Record<string, number>;
+}
+
+export interface PolicyLoopOptions {
+  mode: 'async' | 'sync';
+  /** Async: request the next chunk when this many actions or fewer remain. */
+  threshold: number;
+  ensemble: boolean;
+  /** Ticks without any model action before the hold counts as a stall. */
+  stallTicks: number;
+}
+
+export const DEFAULT_LOOP_OPTIONS: PolicyLoopOptions = { mode: 'async', threshold: 4, ensemble: false, stallTicks: 1 };
+
+export interface PolicyLoopDeps {
+  /** Capture the observation now (cameras render here, only when a chunk is requested). */
+  observe(): LoopObservation;
+  infer(obs: LoopObservation, seed: number): Promise<LoopChunk>;
+  safety: SafetyFilter;
+  now?: () => number;
+}
+
+export interface TickResult {
+  /** The action to send, or null when sync mode is waiting for the model (do not step the world). */
+  action: number[] | null;
+  /** True when the action is a hold (no model action for this tick). */
+  held: boolean;
+}
+
+export interface LoopStats {
+  inferences: number;
+  actions: number;
+  holds: number;
+  stalls: number;
+  droppedNaN: number;
+  errors: number;
+  lastError: string | null;
+  queueDepth: number;
+  inflight: boolean;
+  inferenceRate: number;
+  actionRate: number;
+  /** p50/p95 per stage (ms): capture, preprocess, tokenize, inference, decode, and the whole round trip. */
+  latency: Record<string, { p50: number; p95: number }>;
+  safety: { rejected: number; clipped: number };
+}
+
+export class PolicyLoop {
+  readonly queue: ChunkQueue;
+  private inflight = false;
+  private seed = 0;
+  private stalledFor = 0;
+  private readonly stages = new Map<string, Samples>();
+  private readonly inferMeter = new RateMeter();
+  private readonly actionMeter = new RateMeter();
+  private counts = { inferences: 0, actions: 0, holds: 0, stalls: 0, droppedNaN: 0, errors: 0 };
+  private lastError: string | null = null;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: PolicyLoopDeps,
+    readonly options: PolicyLoopOptions = DEFAULT_LOOP_OPTIONS,
+  ) {
+    this.queue = new ChunkQueue(options.ensemble);
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  /** Called once per control tick with the tick's index. */
+  tick(tick: number): TickResult {
+    const depth = this.queue.depth(tick);
+    const wantMore = this.options.mode === 'sync' ? depth === 0 : depth <= this.options.threshold;
+    if (wantMore && !this.inflight) this.request(tick);
+    if (this.options.mode === 'sync' && this.queue.depth(tick) === 0) return { action: null, held: true };
+
+    const proposed = this.queue.actionAt(tick);
+    if (proposed === null) {
+      this.counts.holds++;
+      this.stalledFor++;
+      if (this.stalledFor === this.options.stallTicks) this.counts.stalls++;
+      return { action: this.deps.safety.hold(), held: true };
+    }
+    this.stalledFor = 0;
+    const r = this.deps.safety.apply(proposed);
+    this.counts.actions++;
+    this.actionMeter.mark(this.now());
+    return { action: r.action, held: r.rejected };
+  }
+
+  /** True while sync mode waits on the model. */
+  get waiting(): boolean {
+    return this.inflight;
+  }
+
+  private request(tick: number): void {
+    this.inflight = true;
+    const t0 = this.now();
+    let obs: LoopObservation;
+    try {
+      obs = this.deps.observe();
+    } catch (e) {
+      this.inflight = false;
+      this.fail(e);
+      return;
+    }
+    this.sample('capture', this.now() - t0);
+    this.deps.infer(obs, this.seed++).then(
+      (chunk) => {
+        this.inflight = false;
+        if (this.stopped) return;
+        this.sample('round trip', this.now() - t0);
+        for (const [k, v] of Object.entries(chunk.timings)) this.sample(k, v);
+        this.counts.inferences++;
+        this.inferMeter.mark(this.now());
+        if (chunk.nonFinite) {
+          this.counts.droppedNaN++;
+          return;
+        }
+        this.queue.push(tick, chunk.actions);
+      },
+      (e: unknown) => {
+        this.inflight = false;
+        if (!this.stopped) this.fail(e);
+      },
+    );
+  }
+
+  private fail(e: unknown): void {
+    this.counts.errors++;
+    this.lastError = e instanceof Error ? e.message : String(e);
+  }
+
+  private sample(stage: string, ms: number): void {
+    let s = this.stages.get(stage);
+    if (!s) {
+      s = new Samples();
+      this.stages.set(stage, s);
+    }
+    s.add(ms);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.clear();
+  }
+
+  stats(tick: number): LoopStats {
+    const now = this.now();
+    const latency: LoopStats['latency'] = {};
+    for (const [k, s] of this.stages) latency[k] = { p50: s.quantile(0.5), p95: s.quantile(0.95) };
+    return {
+      ...this.counts,
+      lastError: this.lastError,
+      queueDepth: this.queue.depth(tick),
+      inflight: this.inflight,
+      inferenceRate: this.inferMeter.rate(now),
+      actionRate: this.actionMeter.rate(now),
+      latency,
+      safety: { rejected: this.deps.safety.counts.rejected, clipped: this.deps.safety.counts.clipped },
+    };
+  }
+}

@@ -1,0 +1,79 @@
+/** The page's handle on the policy worker: typed requests, promises for replies, pixels transferred. */
+import type { BackendPreference } from './engine';
+import type { StageTimings } from './policy';
+import type { PolicyInfo, WorkerReply, WorkerRequest } from './protocol';
+
+export class PolicyError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+export interface InferReply {
+  actions: number[][];
+  nonFinite: boolean;
+  timings: StageTimings;
+}
+
+type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+
+export class PolicyClient {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  info: PolicyInfo | null = null;
+
+  constructor(worker?: Worker) {
+    this.worker = worker ?? new Worker(new URL('./policy.worker.ts', import.meta.url), { type: 'module', name: 'policy' });
+    this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      const p = this.pending.get(e.data.id);
+      if (!p) return;
+      this.pending.delete(e.data.id);
+      if (e.data.status === 'error') p.reject(new PolicyError(e.data.kind, e.data.message));
+      else p.resolve(e.data);
+    };
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.failAll(new PolicyError('WorkerError', `the policy worker crashed: ${e.message || 'unknown error'}`));
+    };
+  }
+
+  private request<T extends WorkerReply['status']>(req: WorkerRequest, transfer: Transferable[] = []): Promise<Extract<WorkerReply, { status: T }>> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(req.id, { resolve: resolve as (r: WorkerReply) => void, reject });
+      this.worker.postMessage(req, transfer);
+    });
+  }
+
+  /** Load a model folder by URL; on failure the previous model stays loaded. */
+  async load(baseUrl: string, prefer: BackendPreference = 'auto'): Promise<PolicyInfo> {
+    const r = await this.request<'ready'>({ type: 'load', id: this.nextId++, baseUrl, prefer });
+    this.info = r.info;
+    return r.info;
+  }
+
+  /** Pixels are transferred, not copied: the caller must not reuse `images` buffers afterwards. */
+  async infer(images: Record<string, Uint8Array>, state: number[], instruction: string, noiseSeed: number): Promise<InferReply> {
+    const transfer = Object.values(images).map((a) => a.buffer as ArrayBuffer);
+    const r = await this.request<'result'>({ type: 'infer', id: this.nextId++, images, state, instruction, noiseSeed }, transfer);
+    return { actions: r.actions, nonFinite: r.nonFinite, timings: r.timings };
+  }
+
+  async tokenize(instruction: string): Promise<number[]> {
+    return (await this.request<'tokens'>({ type: 'tokenize', id: this.nextId++, instruction })).ids;
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    this.failAll(new PolicyError('Disposed', 'the policy worker was closed'));
+    this.worker.terminate();
+  }
+}

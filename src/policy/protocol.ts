@@ -1,0 +1,25 @@
+/** The typed message protocol between the page and the policy worker. Pixels travel as transferables. */
+import type { BackendChoice, BackendPreference } from './engine';
+import type { PolicyManifest } from './manifest';
+import type { StageTimings } from './policy';
+
+export type WorkerRequest =
+  | { type: 'load'; id: number; baseUrl: string; prefer: BackendPreference }
+  | { type: 'infer'; id: number; images: Record<string, Uint8Array>; state: number[]; instruction: string; noiseSeed: number }
+  | { type: 'tokenize'; id: number; instruction: string }
+  | { type: 'unload'; id: number };
+
+export interface PolicyInfo {
+  name: string;
+  source: string;
+  backend: BackendChoice;
+  manifest: PolicyManifest;
+  loadMs: number;
+}
+
+export type WorkerReply =
+  | { status: 'ready'; id: number; info: PolicyInfo }
+  | { status: 'result'; id: number; actions: number[][]; nonFinite: boolean; timings: StageTimings }
+  | { status: 'tokens'; id: number; ids: number[] }
+  | { status: 'unloaded'; id: number }
+  | { status: 'error'; id: number; kind: string; message: string };
