@@ -9,7 +9,7 @@ import { Viewer } from '../render/viewer';
 import type { Session } from './session';
 
 export interface InsetTarget {
-  spec: PolicyCameraSpec;
+  name: string;
   canvas: HTMLCanvasElement;
 }
 
@@ -25,13 +25,39 @@ export class Playground {
   readonly pixels = new Map<string, Uint8Array<ArrayBuffer>>();
   onError: ((e: unknown) => void) | null = null;
 
+  private cameraSpecs: readonly PolicyCameraSpec[] = DEFAULT_POLICY_CAMERAS;
+
   constructor(
     readonly session: Session,
     canvas: HTMLCanvasElement,
-    readonly cameraSpecs: readonly PolicyCameraSpec[] = DEFAULT_POLICY_CAMERAS,
   ) {
     this.viewer = new Viewer(canvas);
     this.rebuild();
+  }
+
+  /**
+   * Use the cameras a policy asks for (by name, at its resolution). Throws with a clear message when the
+   * scene has no camera of that name.
+   */
+  setPolicyCameras(cameras: readonly { name: string; width: number; height: number }[]): void {
+    this.cameraSpecs = cameras.map((c) => {
+      const spec = DEFAULT_POLICY_CAMERAS.find((d) => d.name === c.name);
+      if (!spec) throw new Error(`the policy wants camera "${c.name}", but the scene has only ${DEFAULT_POLICY_CAMERAS.map((d) => `"${d.name}"`).join(', ')}`);
+      return { ...spec, width: c.width, height: c.height };
+    });
+    this.rebuild();
+  }
+
+  get policyCameras(): readonly PolicyCameraSpec[] {
+    return this.cameraSpecs;
+  }
+
+  /** The policy's observation now: fresh pixel buffers (they are transferred to the worker). */
+  observe(): Record<string, Uint8Array> {
+    this.tabletop?.update(this.session.world.snapshot());
+    const out: Record<string, Uint8Array> = {};
+    for (const cam of this.cameras) out[cam.spec.name] = cam.capture(this.viewer.renderer);
+    return out;
   }
 
   setInsets(insets: InsetTarget[]): void {
@@ -80,9 +106,11 @@ export class Playground {
   /** `afterViewer`: the viewer drew this frame, so its shadow map is current and can be reused. */
   private captureInsets(afterViewer = false): void {
     for (const cam of this.cameras) {
-      const px = cam.capture(this.viewer.renderer, this.pixels.get(cam.spec.name), afterViewer);
+      const size = cam.spec.width * cam.spec.height * 4;
+      const old = this.pixels.get(cam.spec.name);
+      const px = cam.capture(this.viewer.renderer, old?.length === size ? old : new Uint8Array(size), afterViewer);
       this.pixels.set(cam.spec.name, px);
-      const inset = this.insets.find((i) => i.spec.name === cam.spec.name);
+      const inset = this.insets.find((i) => i.name === cam.spec.name);
       if (!inset) continue;
       const ctx = inset.canvas.getContext('2d');
       if (!ctx) continue;

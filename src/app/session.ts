@@ -5,12 +5,13 @@
 import { ScriptedExpert } from '../sim/expert';
 import { instructionToTask } from '../sim/instructions';
 import { generateEpisode, TIME_LIMIT, type Task, type TaskFamily, TaskMonitor } from '../sim/tasks';
+import type { PolicyLoop } from '../control/policyLoop';
 import { SimWorld } from '../sim/world';
 import { Store } from './store';
 import { isTeleopKey, teleopStep } from './teleop';
 
 export type RunStatus = 'idle' | 'running' | 'success' | 'timeout' | 'stopped';
-export type Driver = 'none' | 'expert' | 'teleop';
+export type Driver = 'none' | 'expert' | 'teleop' | 'policy';
 
 export interface SessionState {
   seed: number;
@@ -39,6 +40,9 @@ export class Session {
   readonly store: Store<SessionState>;
   world!: SimWorld;
   private expert: ScriptedExpert | null = null;
+  private policy: PolicyLoop | null = null;
+  /** Control ticks since the world was created: the clock the policy loop indexes chunks by. */
+  private tickIndex = 0;
   private monitor: TaskMonitor | null = null;
   private keys = new Set<string>();
   private accumulator = 0;
@@ -79,7 +83,9 @@ export class Session {
     this.world?.dispose();
     this.world = world;
     this.expert = null;
+    this.stopPolicy();
     this.monitor = null;
+    this.tickIndex = 0;
     this.accumulator = 0;
     this.store.set({
       seed,
@@ -118,9 +124,32 @@ export class Session {
     return true;
   }
 
+  /** Hand the arm to a policy loop for the current task; the arm starts from wherever it is. */
+  runPolicy(loop: PolicyLoop): boolean {
+    const task = this.state.task;
+    if (!task) return false;
+    this.expert = null;
+    this.stopPolicy();
+    this.policy = loop;
+    this.monitor = new TaskMonitor(task, this.world.spec);
+    this.runStart = this.world.time;
+    this.store.set({ status: 'running', driver: 'policy', elapsed: 0, timeLimit: TIME_LIMIT[task.family] });
+    return true;
+  }
+
+  get currentTick(): number {
+    return this.tickIndex;
+  }
+
+  private stopPolicy(): void {
+    this.policy?.stop();
+    this.policy = null;
+  }
+
   /** Stop whoever is driving; the arm holds its current pose. */
   stop(): void {
     this.expert = null;
+    this.stopPolicy();
     this.world.setAction(this.world.jointState());
     this.store.set({ status: this.state.status === 'running' ? 'stopped' : this.state.status, driver: 'none' });
   }
@@ -130,6 +159,7 @@ export class Session {
     this.keys = new Set([...keys].filter(isTeleopKey));
     if (this.keys.size > 0 && this.state.driver !== 'teleop') {
       this.expert = null;
+      this.stopPolicy();
       this.store.set({ driver: 'teleop', status: this.state.status === 'running' ? 'stopped' : this.state.status });
     }
   }
@@ -140,8 +170,12 @@ export class Session {
     this.accumulator += Math.min(Math.max(frameSeconds, 0), MAX_FRAME);
     let ticks = 0;
     while (this.accumulator >= period) {
+      if (!this.controlTick(period)) {
+        // Synchronous policy waiting on the model: the world waits too, and no backlog builds up.
+        this.accumulator = Math.min(this.accumulator, period);
+        break;
+      }
       this.accumulator -= period;
-      this.controlTick(period);
       ticks++;
     }
     if (ticks > 0 && (this.world.time - this.lastUi >= UI_PERIOD || this.lastUi < 0 || this.world.time < this.lastUi)) {
@@ -153,20 +187,28 @@ export class Session {
     return ticks;
   }
 
-  private controlTick(period: number): void {
-    if (this.expert) this.world.setAction(this.expert.act(this.world));
+  /** One control period; false when the policy asked the world to wait. */
+  private controlTick(period: number): boolean {
+    if (this.policy) {
+      const r = this.policy.tick(this.tickIndex);
+      if (r.action === null) return false;
+      this.world.setAction(r.action);
+    } else if (this.expert) this.world.setAction(this.expert.act(this.world));
     else if (this.keys.size > 0) this.world.setAction(teleopStep(this.world.jointTargets(), this.keys, period));
     this.world.stepControl();
+    this.tickIndex++;
     if (this.monitor && this.state.status === 'running') {
       const status = this.monitor.update(this.world, period);
       const elapsed = this.world.time - this.runStart;
       if (status === 'success') this.finish('success', elapsed);
       else if (elapsed >= this.state.timeLimit) this.finish('timeout', elapsed);
     }
+    return true;
   }
 
   private finish(status: RunStatus, elapsed: number): void {
     this.expert = null;
+    this.stopPolicy();
     this.store.set({ status, elapsed, driver: 'none' });
   }
 

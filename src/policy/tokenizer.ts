@@ -1,40 +1,12 @@
 /**
- * Instruction tokenizer through @huggingface/transformers' AutoTokenizer, loaded from the model folder with
- * remote models disabled: its file requests are answered from our ModelSource through transformers.js's
- * custom-cache hook, so no request leaves the page and dropped folders work the same as URLs.
+ * Instruction tokenizer from the model folder's tokenizer.json + tokenizer_config.json, through
+ * @huggingface/tokenizers: the tokenizer engine of @huggingface/transformers, without the second copy of
+ * onnxruntime-web that transformers bundles (two ORT copies in one worker deadlock its WASM threads, and
+ * add a 28 MB wasm to the build). A unit test checks it against transformers' AutoTokenizer, id for id.
+ * Padding and truncation follow transformers' `padding: 'max_length', truncation: true`.
  */
-import { AutoTokenizer, env } from '@huggingface/transformers';
-import { ModelFileError, type ModelSource } from './source';
-
-/** Virtual folder under which transformers.js asks for files; never fetched. */
-const VIRTUAL_ROOT = '/__webvla_tokenizers__/';
-const sources = new Map<string, { source: ModelSource; folder: string }>();
-let nextId = 0;
-
-env.allowRemoteModels = false;
-// Local models on, but the custom cache answers first; a miss would only look on our own origin.
-env.allowLocalModels = true;
-env.useBrowserCache = false;
-env.useFSCache = false;
-env.useCustomCache = true;
-env.localModelPath = VIRTUAL_ROOT;
-env.customCache = {
-  async match(request: string | Request): Promise<Response | undefined> {
-    const key = typeof request === 'string' ? request : request.url;
-    const i = key.indexOf(VIRTUAL_ROOT);
-    if (i < 0) return undefined;
-    const [id, ...rest] = key.slice(i + VIRTUAL_ROOT.length).split('/');
-    const entry = sources.get(id);
-    if (!entry) return undefined;
-    try {
-      const bytes = await entry.source.read(`${entry.folder}/${rest.join('/')}`);
-      return new Response(bytes.slice().buffer as ArrayBuffer, { headers: { 'content-type': 'application/json' } });
-    } catch {
-      return undefined;
-    }
-  },
-  async put(): Promise<void> {},
-};
+import { Tokenizer } from '@huggingface/tokenizers';
+import { ModelFileError, type ModelSource, readJson } from './source';
 
 export interface Tokens {
   ids: number[];
@@ -45,29 +17,42 @@ export interface InstructionTokenizer {
   encode(text: string): Tokens;
 }
 
+interface TokenizerConfig {
+  pad_token?: string | { content: string };
+}
+
+function tokenName(t: string | { content: string } | undefined): string | undefined {
+  return typeof t === 'string' ? t : t?.content;
+}
+
 export async function loadTokenizer(source: ModelSource, folder: string, maxLength: number): Promise<InstructionTokenizer> {
-  // Check the two files first, so a missing tokenizer gets a message that names the file.
-  for (const f of ['tokenizer.json', 'tokenizer_config.json']) await source.read(`${folder}/${f}`);
-  const id = `m${nextId++}`;
-  sources.set(id, { source, folder });
-  let tok: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+  const json = await readJson(source, `${folder}/tokenizer.json`);
+  const config = (await readJson(source, `${folder}/tokenizer_config.json`)) as TokenizerConfig;
+  let tok: Tokenizer;
   try {
-    tok = await AutoTokenizer.from_pretrained(id);
+    tok = new Tokenizer(json as object, config as object);
   } catch (e) {
-    throw new ModelFileError(`the tokenizer (${folder}/ in ${source.label}) could not be loaded (${e instanceof Error ? e.message : String(e)})`);
-  } finally {
-    sources.delete(id);
+    throw new ModelFileError(`the tokenizer in ${folder}/ (${source.label}) could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const id = (t: string | { content: string } | undefined): number | undefined => {
+    const name = tokenName(t);
+    return name === undefined ? undefined : tok.token_to_id(name);
+  };
+  const pad = id(config.pad_token) ?? 0;
   const cache = new Map<string, Tokens>();
+
   return {
     encode(text: string): Tokens {
       const hit = cache.get(text);
       if (hit) return hit;
-      const enc = tok(text, { padding: 'max_length', truncation: true, max_length: maxLength }) as {
-        input_ids: { tolist(): (bigint | number)[][] };
-        attention_mask: { tolist(): (bigint | number)[][] };
-      };
-      const out = { ids: enc.input_ids.tolist()[0].map(Number), mask: enc.attention_mask.tolist()[0].map(Number) };
+      // transformers.js truncates the finished sequence (special tokens included) to max_length.
+      const ids = tok.encode(text).ids.map(Number).slice(0, maxLength);
+      const mask = ids.map(() => 1);
+      while (ids.length < maxLength) {
+        ids.push(pad);
+        mask.push(0);
+      }
+      const out = { ids, mask };
       if (cache.size > 64) cache.clear();
       cache.set(text, out);
       return out;

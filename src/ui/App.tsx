@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { PolicyController } from '../app/policyController';
 import { Session } from '../app/session';
 import { ControlPanel } from './ControlPanel';
 import { useTeleopKeys } from './useTeleopKeys';
@@ -44,11 +45,13 @@ export function App() {
 }
 
 function Loaded({ session, onError }: { session: Session; onError: (m: string) => void }) {
+  const [policy] = useState(() => new PolicyController(session));
+  useEffect(() => () => policy.dispose(), [policy]);
   useTeleopKeys(session);
   return (
     <main>
-      <ViewerPane session={session} onError={onError} />
-      <ControlPanel session={session} />
+      <ViewerPane session={session} policy={policy} onError={onError} />
+      <ControlPanel session={session} policy={policy} />
     </main>
   );
 }

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
+import type { PolicyController } from '../app/policyController';
 import { parseSeed } from '../app/seed';
 import type { RunStatus, Session } from '../app/session';
 import { TELEOP_HELP } from '../app/teleop';
 import { FAMILY_LABEL } from '../sim/instructions';
 import { TASK_FAMILIES, TEMPLATES, type TaskFamily } from '../sim/tasks';
+import { PolicyPanel } from './PolicyPanel';
 import { useSessionState } from './useSession';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -14,7 +16,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   stopped: 'Stopped',
 };
 
-export function ControlPanel({ session }: { session: Session }) {
+export function ControlPanel({ session, policy }: { session: Session; policy: PolicyController }) {
   const s = useSessionState(session);
   const [seedText, setSeedText] = useState(String(s.seed));
   const [seedError, setSeedError] = useState<string | null>(null);
@@ -114,6 +116,8 @@ export function ControlPanel({ session }: { session: Session }) {
           Stop
         </button>
       </section>
+
+      <PolicyPanel session={session} policy={policy} />
 
       <section className={`status status-${s.status}`} data-testid="status" aria-live="polite">
         <span className="status-dot" />

@@ -1,11 +1,21 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { Playground } from '../app/playground';
+import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
 import { DEFAULT_POLICY_CAMERAS } from '../render/cameraSpec';
 
-export function ViewerPane({ session, onError }: { session: Session; onError: (message: string) => void }) {
+interface Props {
+  session: Session;
+  policy: PolicyController;
+  onError: (message: string) => void;
+}
+
+export function ViewerPane({ session, policy, onError }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const insets = useRef<(HTMLCanvasElement | null)[]>([]);
+  const insets = useRef(new Map<string, HTMLCanvasElement>());
+  const playground = useRef<Playground | null>(null);
+  const info = useSyncExternalStore(policy.store.subscribe, () => policy.store.get().info);
+  const cameras = info?.manifest.cameras ?? DEFAULT_POLICY_CAMERAS;
 
   useEffect(() => {
     if (!canvas.current) return;
@@ -17,29 +27,42 @@ export function ViewerPane({ session, onError }: { session: Session; onError: (m
       return;
     }
     pg.onError = (e) => onError(`Simulation error: ${e instanceof Error ? e.message : String(e)}`);
-    pg.setInsets(
-      DEFAULT_POLICY_CAMERAS.map((spec, i) => ({ spec, canvas: insets.current[i] as HTMLCanvasElement })).filter((x) => x.canvas),
-    );
+    playground.current = pg;
+    policy.observer = pg;
+    const loaded = policy.store.get().info;
+    if (loaded) pg.setPolicyCameras(loaded.manifest.cameras);
+    pg.setInsets([...insets.current].map(([name, el]) => ({ name, canvas: el })));
     pg.start();
-    return () => pg.dispose();
-  }, [session, onError]);
+    return () => {
+      policy.observer = null;
+      playground.current = null;
+      pg.dispose();
+    };
+  }, [session, policy, onError]);
+
+  // The insets follow the policy's cameras: names and resolutions.
+  useEffect(() => {
+    const names = new Set(cameras.map((c) => c.name));
+    playground.current?.setInsets([...insets.current].filter(([name]) => names.has(name)).map(([name, el]) => ({ name, canvas: el })));
+  }, [cameras]);
 
   return (
     <div className="viewer">
       <canvas ref={canvas} className="viewer-canvas" data-testid="viewer" aria-label="3D view of the robot and the table" />
       <section className="insets" aria-label="What the policy cameras see">
-        {DEFAULT_POLICY_CAMERAS.map((spec, i) => (
-          <figure key={spec.name} className="inset">
+        {cameras.map((cam) => (
+          <figure key={cam.name} className="inset">
             <canvas
               ref={(el) => {
-                insets.current[i] = el;
+                if (el) insets.current.set(cam.name, el);
+                else insets.current.delete(cam.name);
               }}
-              width={spec.width}
-              height={spec.height}
-              data-testid={`inset-${spec.name}`}
+              width={cam.width}
+              height={cam.height}
+              data-testid={`inset-${cam.name}`}
             />
             <figcaption>
-              {spec.name} · {spec.width}×{spec.height}
+              {cam.name} · {cam.width}×{cam.height}
             </figcaption>
           </figure>
         ))}

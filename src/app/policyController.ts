@@ -1,0 +1,125 @@
+/**
+ * The app's side of the policy: loads models into the worker, starts the closed loop on the session, and
+ * publishes what the HUD shows. Failed loads leave the previous model in place and say why.
+ */
+import { type LoopStats, PolicyLoop, type PolicyLoopOptions } from '../control/policyLoop';
+import { defaultSimLimits, SafetyFilter } from '../control/safety';
+import type { BackendPreference } from '../policy/engine';
+import { PolicyClient } from '../policy/client';
+import type { PolicyInfo } from '../policy/protocol';
+import type { Session } from './session';
+import { Store } from './store';
+
+export type ModelStatus = 'none' | 'loading' | 'ready' | 'error';
+
+export interface PolicyState {
+  status: ModelStatus;
+  /** What is loading or loaded (URL of the model folder). */
+  url: string;
+  info: PolicyInfo | null;
+  error: string | null;
+  options: PolicyLoopOptions;
+  hud: LoopStats | null;
+}
+
+/** How often the HUD refreshes (ms). */
+const HUD_PERIOD = 250;
+
+export interface Observer {
+  setPolicyCameras(cameras: readonly { name: string; width: number; height: number }[]): void;
+  observe(): Record<string, Uint8Array>;
+}
+
+export class PolicyController {
+  readonly store = new Store<PolicyState>({
+    status: 'none',
+    url: '',
+    info: null,
+    error: null,
+    options: { mode: 'async', threshold: 4, ensemble: false, stallTicks: 1 },
+    hud: null,
+  });
+  private client: PolicyClient | null = null;
+  private loop: PolicyLoop | null = null;
+  private hudTimer: ReturnType<typeof setInterval> | null = null;
+  observer: Observer | null = null;
+
+  constructor(
+    private readonly session: Session,
+    private readonly makeClient: () => PolicyClient = () => new PolicyClient(),
+  ) {}
+
+  get state(): PolicyState {
+    return this.store.get();
+  }
+
+  async load(url: string, prefer: BackendPreference = 'auto'): Promise<boolean> {
+    const trimmed = url.trim();
+    if (!trimmed) {
+      this.store.set({ error: 'Enter the URL of a model folder (it holds policy.json).' });
+      return false;
+    }
+    const previous = this.state.status === 'ready' ? 'ready' : this.state.info ? 'ready' : 'none';
+    this.store.set({ status: 'loading', url: trimmed, error: null });
+    this.client ??= this.makeClient();
+    try {
+      const info = await this.client.load(trimmed, prefer);
+      this.observer?.setPolicyCameras(info.manifest.cameras);
+      this.store.set({ status: 'ready', info, error: null });
+      return true;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      // The worker kept the previous model: the app keeps using it.
+      this.store.set({ status: previous === 'ready' ? 'ready' : 'error', error: `Could not load ${trimmed}: ${message}`, url: this.state.info?.source ?? trimmed });
+      return false;
+    }
+  }
+
+  setOptions(patch: Partial<PolicyLoopOptions>): void {
+    this.store.set({ options: { ...this.state.options, ...patch } });
+  }
+
+  /** Run the loaded policy on the session's current task. */
+  run(): boolean {
+    const info = this.state.info;
+    const client = this.client;
+    const observer = this.observer;
+    if (!info || !client || !observer || this.state.status !== 'ready') return false;
+    const instruction = this.session.state.instruction;
+    const safety = new SafetyFilter(defaultSimLimits(this.session.world.config.controlHz));
+    safety.reset(this.session.world.jointState());
+    const loop = new PolicyLoop(
+      {
+        observe: () => ({ images: observer.observe(), state: this.session.world.jointState() }),
+        infer: async (obs, seed) => {
+          const r = await client.infer(obs.images, obs.state, instruction, seed);
+          return { ...r, timings: { ...r.timings } };
+        },
+        safety,
+      },
+      this.state.options,
+    );
+    if (!this.session.runPolicy(loop)) return false;
+    this.loop = loop;
+    this.startHud();
+    return true;
+  }
+
+  private startHud(): void {
+    if (this.hudTimer) clearInterval(this.hudTimer);
+    const publish = () => {
+      if (this.loop) this.store.set({ hud: this.loop.stats(this.session.currentTick) });
+      if (this.session.state.driver !== 'policy' && this.hudTimer) {
+        clearInterval(this.hudTimer);
+        this.hudTimer = null;
+      }
+    };
+    this.hudTimer = setInterval(publish, HUD_PERIOD);
+    publish();
+  }
+
+  dispose(): void {
+    if (this.hudTimer) clearInterval(this.hudTimer);
+    this.client?.dispose();
+  }
+}
