@@ -29,6 +29,11 @@ export default defineConfig({
     viewport: { width: 1200, height: 800 },
     launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
   },
+  projects: [
+    { name: 'chromium', testIgnore: /webgpu\.spec\.ts/ },
+    // WebGPU on SwiftShader (a CPU fallback adapter): proves the WebGPU path, says nothing about speed.
+    { name: 'webgpu', testMatch: /webgpu\.spec\.ts/, use: { launchOptions: { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } } },
+  ],
   webServer: {
     // The built app, as a person gets it (`npm run test:e2e` builds first).
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,

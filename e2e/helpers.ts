@@ -1,4 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+
+const FIXTURES = join(process.cwd(), 'src', 'policy', 'fixtures');
+
+/** Serve the runtime's fixture models at /test-models/<name>/ from disk, as a static host would. */
+export async function serveFixtures(page: Page): Promise<void> {
+  await page.route('**/test-models/**', async (route) => {
+    const rel = new URL(route.request().url()).pathname.replace(/^.*\/test-models\//, '');
+    try {
+      const body = readFileSync(join(FIXTURES, rel));
+      const type = rel.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+      await route.fulfill({ status: 200, body, headers: { 'content-type': type } });
+    } catch {
+      await route.fulfill({ status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } });
+    }
+  });
+}
+
+export async function jointValues(page: Page): Promise<number[]> {
+  return (await page.getByTestId('joints').locator('b').allTextContents()).map(Number);
+}
 
 /** Console errors and uncaught page errors, collected for the whole test. */
 export function collectErrors(page: Page): string[] {

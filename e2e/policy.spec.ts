@@ -1,27 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
-import { collectErrors } from './helpers';
-
-const FIXTURES = join(process.cwd(), 'src', 'policy', 'fixtures');
-
-/** Serve the runtime's fixture models at /test-models/<name>/ from disk, as a static host would. */
-async function serveFixtures(page: Page): Promise<void> {
-  await page.route('**/test-models/**', async (route) => {
-    const rel = new URL(route.request().url()).pathname.replace(/^.*\/test-models\//, '');
-    try {
-      const body = readFileSync(join(FIXTURES, rel));
-      const type = rel.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-      await route.fulfill({ status: 200, body, headers: { 'content-type': type, 'cross-origin-resource-policy': 'same-origin' } });
-    } catch {
-      await route.fulfill({ status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } });
-    }
-  });
-}
-
-async function jointValues(page: Page): Promise<number[]> {
-  return (await page.getByTestId('joints').locator('b').allTextContents()).map(Number);
-}
+import { expect, test } from '@playwright/test';
+import { collectErrors, jointValues, serveFixtures } from './helpers';
 
 test.describe('policy runtime', () => {
   test('loads a fixture model on WASM and drives the arm in a closed loop', async ({ page }) => {

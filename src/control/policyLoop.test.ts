@@ -84,6 +84,15 @@ describe('PolicyLoop', () => {
     expect(step(3).action).toEqual([3, -3]);
   });
 
+  it('counts a chunk that arrives after its last action was due', async () => {
+    const { model, loop, step } = setup({ threshold: 0 });
+    for (let t = 0; t < 6; t++) step(t);
+    model.releaseNext();
+    await flush();
+    expect(loop.stats(6).lateChunks).toBe(1);
+    expect(step(6).held).toBe(true);
+  });
+
   it('sync: waits (no action) until the chunk arrives, then plays it out', async () => {
     const { model, step } = setup({ mode: 'sync' });
     expect(step(0).action).toBeNull();

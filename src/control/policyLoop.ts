@@ -51,6 +51,8 @@ export interface LoopStats {
   holds: number;
   stalls: number;
   droppedNaN: number;
+  /** Chunks that arrived after their last action's tick: inference slower than the chunk lasts. */
+  lateChunks: number;
   errors: number;
   lastError: string | null;
   queueDepth: number;
@@ -70,7 +72,8 @@ export class PolicyLoop {
   private readonly stages = new Map<string, Samples>();
   private readonly inferMeter = new RateMeter();
   private readonly actionMeter = new RateMeter();
-  private counts = { inferences: 0, actions: 0, holds: 0, stalls: 0, droppedNaN: 0, errors: 0 };
+  private counts = { inferences: 0, actions: 0, holds: 0, stalls: 0, droppedNaN: 0, lateChunks: 0, errors: 0 };
+  private lastTick = 0;
   private lastError: string | null = null;
   private stopped = false;
   private readonly now: () => number;
@@ -85,6 +88,7 @@ export class PolicyLoop {
 
   /** Called once per control tick with the tick's index. */
   tick(tick: number): TickResult {
+    this.lastTick = tick;
     const depth = this.queue.depth(tick);
     const wantMore = this.options.mode === 'sync' ? depth === 0 : depth <= this.options.threshold;
     if (wantMore && !this.inflight) this.request(tick);
@@ -133,6 +137,7 @@ export class PolicyLoop {
           this.counts.droppedNaN++;
           return;
         }
+        if (tick + chunk.actions.length <= this.lastTick) this.counts.lateChunks++;
         this.queue.push(tick, chunk.actions);
       },
       (e: unknown) => {

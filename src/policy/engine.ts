@@ -4,6 +4,9 @@
  */
 import * as ort from 'onnxruntime-web';
 
+// ORT prints warnings (e.g. shape ops placed on the CPU) through console.error: keep the console for errors.
+ort.env.logLevel = 'error';
+
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = 'auto' | Backend;
 
@@ -85,7 +88,7 @@ export class GraphSession {
   static async create(bytes: Uint8Array, backend: Backend, label: string): Promise<GraphSession> {
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, { executionProviders: [...PROVIDERS[backend]], graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(bytes, { executionProviders: [...PROVIDERS[backend]], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
     } catch (e) {
       throw new GraphError(`${label} is not a valid ONNX graph (${String(e instanceof Error ? e.message : e).slice(0, 200)})`);
     }

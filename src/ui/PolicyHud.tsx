@@ -57,6 +57,11 @@ export function PolicyHud({ state }: { state: PolicyState }) {
         <b>{hud?.safety.rejected ?? 0}</b>
       </div>
       {hud?.lastError && <p className="message error">Model error: {hud.lastError}</p>}
+      {hud && hud.lateChunks > 0 && state.options.mode === 'async' && (
+        <p className="message error" data-testid="hud-late">
+          {hud.lateChunks} chunk(s) arrived after their last action was due: inference is slower than a chunk lasts. Try sync mode.
+        </p>
+      )}
     </div>
   );
 }
