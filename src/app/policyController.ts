@@ -86,7 +86,9 @@ export class PolicyController {
     const observer = this.observer;
     if (!info || !client || !observer || this.state.status !== 'ready') return false;
     const instruction = this.session.state.instruction;
-    const safety = new SafetyFilter(defaultSimLimits(this.session.world.config.controlHz));
+    // The loop ticks at the policy's own control rate.
+    this.session.world.setControlHz(info.manifest.control_hz);
+    const safety = new SafetyFilter(defaultSimLimits(info.manifest.control_hz));
     safety.reset(this.session.world.jointState());
     const loop = new PolicyLoop(
       {

@@ -85,6 +85,12 @@ export class SimWorld {
     return Math.max(1, Math.round(this.config.physicsHz / this.config.controlHz));
   }
 
+  /** Change the control rate (a policy acts at its own rate); physics keeps its fixed step. */
+  setControlHz(hz: number): void {
+    if (!(hz > 0 && hz <= this.config.physicsHz)) throw new Error(`control rate ${hz} Hz must be in (0, ${this.config.physicsHz}]`);
+    this.config.controlHz = hz;
+  }
+
   /** Apply an action in LeRobot units (see units.ts): six joint targets. Non-finite entries are ignored. */
   setAction(action: ArrayLike<number>): void {
     this.arm.setTargets(actionToRadians(action));

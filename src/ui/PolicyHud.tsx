@@ -32,7 +32,7 @@ export function PolicyHud({ state }: { state: PolicyState }) {
           {STAGES.map((s) => (
             <tr key={s}>
               <td>{s}</td>
-              <td>{ms(hud?.latency[s]?.p50)}</td>
+              <td data-testid={`hud-p50-${s.replace(' ', '-')}`}>{ms(hud?.latency[s]?.p50)}</td>
               <td>{ms(hud?.latency[s]?.p95)}</td>
             </tr>
           ))}
