@@ -9,23 +9,15 @@ import { type BenchRow, quantile } from './stats';
 
 const MODEL = '/src/policy/fixtures/tiny-regression/';
 
+/** rAF frame-to-frame times in the page (a string, so the bundler's helpers do not leak into the page). */
 async function frameTimes(page: Page, ms: number): Promise<number[]> {
-  return page.evaluate(
-    (duration) =>
-      new Promise<number[]>((resolve) => {
-        const out: number[] = [];
-        let last = performance.now();
-        const end = last + duration;
-        const f = (t: number) => {
-          out.push(t - last);
-          last = t;
-          if (t < end) requestAnimationFrame(f);
-          else resolve(out);
-        };
-        requestAnimationFrame(f);
-      }),
-    ms,
-  );
+  return page.evaluate(`new Promise((resolve) => {
+    const out = [];
+    let last = performance.now();
+    const end = last + ${ms};
+    const f = (t) => { out.push(t - last); last = t; if (t < end) requestAnimationFrame(f); else resolve(out); };
+    requestAnimationFrame(f);
+  })`) as Promise<number[]>;
 }
 
 const num = async (page: Page, id: string) => Number.parseFloat((await page.getByTestId(id).textContent()) ?? 'NaN');

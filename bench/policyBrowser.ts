@@ -3,7 +3,7 @@
  * path works, it says nothing about GPU speed). Ratios are against WASM in the same browser run.
  */
 import { openBrowser, startDevServer } from './browser';
-import { HEADS } from './policyNode';
+import { HEADS, timeHead } from './policyNode';
 import { type BenchRow, quantile } from './stats';
 
 type Result = Record<string, { backend: string; emulated: boolean; ms: number[] }>;
@@ -30,7 +30,17 @@ export async function benchPolicyBrowser(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     for (const h of HEADS) {
       const w = quantile(wasm[h].ms, 0.5);
-      rows.push({ name: `inference ${h.replace('tiny-', '')} head, WASM, Chromium`, value: w, unit: 'ms', p95: quantile(wasm[h].ms, 0.95), note: '30 runs' });
+      const node = quantile(await timeHead(h), 0.5);
+      rows.push({
+        name: `inference ${h.replace('tiny-', '')} head, WASM, Chromium`,
+        value: w,
+        unit: 'ms',
+        p95: quantile(wasm[h].ms, 0.95),
+        baseline: 'WASM in Node, same head',
+        baselineValue: node,
+        ratio: w / node,
+        note: '30 runs',
+      });
       const g = gpu[h];
       const tag = g.backend !== 'webgpu' ? `fell back to ${g.backend}` : g.emulated ? 'emulated (SwiftShader)' : 'real adapter';
       rows.push({
