@@ -9,6 +9,7 @@ import { JOINTS, NUM_ARM_JOINTS } from '../sim/kinematics';
 import { type Mat3, rpy } from '../sim/math';
 import { type BowlSpec, type ObjectSpec, type SceneSpec, TABLE } from '../sim/scene';
 import type { SimSnapshot } from '../sim/world';
+import { type Appearance, NEUTRAL_APPEARANCE } from './appearance';
 import { colorOf, PALETTE } from './materials';
 
 /** URDF jaw frame relative to the jaw body (which keeps the gripper's orientation at jaw angle 0). */
@@ -21,14 +22,18 @@ export class TabletopScene {
   private readonly disposables: { dispose(): void }[] = [];
   readonly keyLight: THREE.DirectionalLight;
 
-  constructor(readonly spec: SceneSpec) {
+  constructor(
+    readonly spec: SceneSpec,
+    readonly appearance: Appearance = NEUTRAL_APPEARANCE,
+  ) {
     const s = this.scene;
     s.background = new THREE.Color(PALETTE.background);
-    const hemi = new THREE.HemisphereLight(0xf4f6ff, 0x4a4036, 1.1);
+    const look = appearance;
+    const hemi = new THREE.HemisphereLight(0xf4f6ff, 0x4a4036, look.ambientIntensity);
     hemi.position.set(0, 0, 1);
     s.add(hemi);
-    const key = new THREE.DirectionalLight(0xffffff, 1.8);
-    key.position.set(0.35, 0.45, 1.0);
+    const key = new THREE.DirectionalLight(0xffffff, look.keyIntensity);
+    key.position.set(...look.keyDirection);
     key.target.position.set(0.15, 0, 0);
     key.castShadow = true;
     key.shadow.mapSize.set(1024, 1024);
@@ -84,6 +89,16 @@ export class TabletopScene {
     return x;
   }
 
+  private shaded(id: string, c: THREE.Color): THREE.Color {
+    const d = this.appearance.shade[id];
+    return d ? c.offsetHSL(d.h, d.s, d.l) : c;
+  }
+
+  private tint(c: THREE.Color): THREE.Color {
+    const [r, g, b] = this.appearance.tableTint;
+    return new THREE.Color(c.r * r, c.g * g, c.b * b);
+  }
+
   private material(color: THREE.ColorRepresentation, roughness = 0.6): THREE.MeshStandardMaterial {
     return this.track(new THREE.MeshStandardMaterial({ color, roughness, metalness: 0.05 }));
   }
@@ -91,7 +106,7 @@ export class TabletopScene {
   private addTable(): void {
     const w = TABLE.maxX - TABLE.minX;
     const h = TABLE.maxY - TABLE.minY;
-    const top = new THREE.Mesh(this.track(new THREE.BoxGeometry(w, h, TABLE.thickness)), this.material(PALETTE.table, 0.8));
+    const top = new THREE.Mesh(this.track(new THREE.BoxGeometry(w, h, TABLE.thickness)), this.material(this.tint(new THREE.Color(PALETTE.table)), 0.8));
     top.position.set(TABLE.minX + w / 2, TABLE.minY + h / 2, -TABLE.thickness / 2);
     top.receiveShadow = true;
     this.scene.add(top);
@@ -102,7 +117,7 @@ export class TabletopScene {
   }
 
   private addBowl(b: BowlSpec): void {
-    const mat = this.material(colorOf(b.color), 0.45);
+    const mat = this.material(this.shaded(b.id, colorOf(b.color)), 0.45);
     mat.side = THREE.DoubleSide;
     const bowl = new THREE.Group();
     const wall = new THREE.Mesh(this.track(new THREE.CylinderGeometry(b.radius + b.wall / 2, b.radius + b.wall / 2, b.height, 48, 1, true)), mat);
@@ -129,7 +144,7 @@ export class TabletopScene {
       geo.rotateX(Math.PI / 2);
     }
     this.track(geo);
-    const mesh = new THREE.Mesh(geo, this.material(colorOf(o.color), 0.5));
+    const mesh = new THREE.Mesh(geo, this.material(this.shaded(o.id, colorOf(o.color)), 0.5));
     mesh.castShadow = true;
     mesh.receiveShadow = true;
     mesh.name = o.id;

@@ -1,0 +1,74 @@
+/**
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG]
+ * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
+ * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
+ *
+ * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32), and
+ * <camera>.u8 ([steps, res, res, 3] RGB).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openBrowser, startDevServer } from '../../bench/browser';
+import { TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
+import { parseArgs } from '../../tools/args';
+import type { EpisodeRecord, GenOptions } from './page';
+
+export const EVAL_SEED_START = 1_000_000;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), {
+    episodes: { type: 'int', default: 8, help: 'episodes to record' },
+    'seed-start': { type: 'int', default: 0, help: 'first seed' },
+    out: { type: 'string', default: 'data/demos', help: 'output folder' },
+    res: { type: 'int', default: 96, help: 'policy-camera resolution (square)' },
+    task: { type: 'string', default: '', help: `one family: ${TASK_FAMILIES.join(', ')}` },
+    noise: { type: 'int', default: 3, help: 'largest DART noise level, degrees' },
+    'no-randomize': { type: 'bool', default: false, help: 'neutral appearance (no domain randomisation)' },
+  });
+  const last = args['seed-start'] + args.episodes - 1;
+  if (last >= EVAL_SEED_START) throw new Error(`seeds ${EVAL_SEED_START} and up are reserved for evaluation: use seeds below ${EVAL_SEED_START}`);
+  if (args.task && !TASK_FAMILIES.includes(args.task as TaskFamily)) throw new Error(`unknown task family "${args.task}"`);
+  if (args.res < 16 || args.res > 256) throw new Error('--res must be between 16 and 256');
+  const opts: GenOptions = { res: args.res, randomize: !args['no-randomize'], maxNoiseDeg: args.noise };
+  mkdirSync(args.out, { recursive: true });
+
+  const { server, origin } = await startDevServer();
+  const { browser, page } = await openBrowser(origin);
+  try {
+    await page.goto(`${origin}/training/datagen/page.html`);
+    await page.waitForFunction(() => typeof (window as unknown as { __generate?: unknown }).__generate === 'function', null, { timeout: 60_000 });
+    const t0 = performance.now();
+    let frames = 0;
+    let ok = 0;
+    for (let i = 0; i < args.episodes; i++) {
+      const seed = args['seed-start'] + i;
+      const family = (args.task || TASK_FAMILIES[i % TASK_FAMILIES.length]) as TaskFamily;
+      const rec = (await page.evaluate(
+        ([s, f, o]) => (window as unknown as { __generate: (s: number, f: string, o: GenOptions) => Promise<EpisodeRecord> }).__generate(s, f, o),
+        [seed, family, opts] as [number, string, GenOptions],
+      )) as EpisodeRecord;
+      const dir = join(args.out, `episode_${String(seed).padStart(7, '0')}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [cam, b64] of Object.entries(rec.images)) writeFileSync(join(dir, `${cam}.u8`), Buffer.from(b64, 'base64'));
+      writeFileSync(join(dir, 'state.f32'), Buffer.from(rec.state, 'base64'));
+      writeFileSync(join(dir, 'action.f32'), Buffer.from(rec.action, 'base64'));
+      const { images: _i, state: _s, action: _a, ...meta } = rec;
+      writeFileSync(join(dir, 'meta.json'), `${JSON.stringify({ ...meta, cameras: Object.keys(rec.images) }, null, 1)}\n`);
+      frames += rec.steps;
+      if (rec.success) ok++;
+      const secs = (performance.now() - t0) / 1000;
+      const done = i + 1;
+      const bar = '#'.repeat(Math.round((done / args.episodes) * 30)).padEnd(30, '.');
+      process.stdout.write(`\r[${bar}] ${done}/${args.episodes} episodes, ${ok} successful, ${(frames / secs).toFixed(1)} frames/s  `);
+    }
+    process.stdout.write('\n');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
