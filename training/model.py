@@ -1,0 +1,157 @@
+"""tabletop-mini: a small VLA in the shape of the field.
+
+Two cameras through a conv encoder with FiLM from the instruction and spatial-softmax keypoints (where things
+are, which global pooling throws away), pooled token embeddings for language, the joint state, and an
+action-chunk head: `bins` (RT-2 / OpenVLA tokens over 256 bins) or `flow` (pi0 flow matching, split into an
+encoder run once per chunk and a small denoiser run K times).
+"""
+import math
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class FiLM(nn.Module):
+    def __init__(self, lang_dim, channels):
+        super().__init__()
+        self.proj = nn.Linear(lang_dim, 2 * channels)
+        nn.init.zeros_(self.proj.weight)
+        nn.init.zeros_(self.proj.bias)
+
+    def forward(self, x, lang):
+        gamma, beta = self.proj(lang).chunk(2, dim=-1)
+        return x * (1 + gamma[:, :, None, None]) + beta[:, :, None, None]
+
+
+class SpatialSoftmax(nn.Module):
+    """Expected (x, y) of each channel's softmax: a keypoint per channel."""
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        attn = F.softmax(x.reshape(b, c, h * w), dim=-1).reshape(b, c, h, w)
+        ys = torch.linspace(-1, 1, h, device=x.device).view(1, 1, h, 1)
+        xs = torch.linspace(-1, 1, w, device=x.device).view(1, 1, 1, w)
+        return torch.cat([(attn * xs).sum(dim=(2, 3)), (attn * ys).sum(dim=(2, 3))], dim=-1)
+
+
+def block(cin, cout, stride):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1), nn.GroupNorm(8, cout), nn.ReLU(inplace=True))
+
+
+class CameraEncoder(nn.Module):
+    def __init__(self, lang_dim, out_dim=128):
+        super().__init__()
+        self.b1 = nn.Sequential(nn.Conv2d(3, 32, 5, stride=2, padding=2), nn.GroupNorm(8, 32), nn.ReLU(inplace=True))
+        self.b2 = block(32, 64, 2)
+        self.f2 = FiLM(lang_dim, 64)
+        self.b3 = block(64, 64, 1)
+        self.b4 = block(64, 64, 2)
+        self.f4 = FiLM(lang_dim, 64)
+        self.keypoints = SpatialSoftmax()
+        self.out = nn.Linear(64 * 2 + 64, out_dim)
+
+    def forward(self, img, lang):
+        x = self.b1(img)
+        x = self.f2(self.b2(x), lang)
+        x = self.b3(x)
+        x = self.f4(self.b4(x), lang)
+        return F.relu(self.out(torch.cat([self.keypoints(x), x.mean(dim=(2, 3))], dim=-1)))
+
+
+class ObservationEncoder(nn.Module):
+    """(front, wrist, token ids, mask, state) → a context vector."""
+
+    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2):
+        super().__init__()
+        self.emb = nn.Embedding(vocab_size, lang_dim)
+        self.lang = nn.Sequential(nn.Linear(lang_dim, lang_dim), nn.ReLU(inplace=True))
+        self.cams = nn.ModuleList([CameraEncoder(lang_dim) for _ in range(cameras)])
+        self.state = nn.Sequential(nn.Linear(6, 64), nn.ReLU(inplace=True))
+        self.fuse = nn.Sequential(nn.Linear(128 * cameras + 64 + lang_dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim), nn.ReLU(inplace=True))
+
+    def forward(self, images, ids, mask, state):
+        m = mask.to(torch.float32).unsqueeze(-1)
+        lang = self.lang((self.emb(ids) * m).sum(1) / m.sum(1).clamp(min=1.0))
+        feats = [enc(img, lang) for enc, img in zip(self.cams, images)]
+        return self.fuse(torch.cat(feats + [self.state(state), lang], dim=-1))
+
+
+class BinsPolicy(nn.Module):
+    """Per action dimension and step: logits over `bins` bins of the normalised range [-1, 1]."""
+
+    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6):
+        super().__init__()
+        self.chunk, self.act_dim, self.bins = chunk, act_dim, bins
+        self.encoder = ObservationEncoder(vocab_size, dim)
+        self.slots = nn.Linear(dim, chunk * act_dim * 32)
+        self.pos = nn.Parameter(torch.zeros(chunk * act_dim, 32))
+        self.logits = nn.Sequential(nn.ReLU(), nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, bins))
+
+    def forward(self, image_front, image_wrist, input_ids, attention_mask, state):
+        ctx = self.encoder([image_front, image_wrist], input_ids, attention_mask, state)
+        s = self.slots(ctx).view(-1, self.chunk * self.act_dim, 32) + self.pos
+        return self.logits(s).view(-1, self.chunk, self.act_dim, self.bins)
+
+
+def time_embedding(t, dim=32):
+    half = dim // 2
+    freqs = torch.exp(torch.arange(half, dtype=torch.float32, device=t.device) * (-math.log(1000.0) / half))
+    a = t.view(-1, 1) * freqs.view(1, -1) * 1000.0
+    return torch.cat([torch.sin(a), torch.cos(a)], dim=-1)
+
+
+class FlowEncoder(nn.Module):
+    def __init__(self, vocab_size, dim=256):
+        super().__init__()
+        self.encoder = ObservationEncoder(vocab_size, dim)
+
+    def forward(self, image_front, image_wrist, input_ids, attention_mask, state):
+        return self.encoder([image_front, image_wrist], input_ids, attention_mask, state)
+
+
+class FlowDenoiser(nn.Module):
+    """v(x_t, t, context): the velocity of pi0's flow from noise (t = 1) to actions (t = 0)."""
+
+    def __init__(self, chunk, dim=256, act_dim=6):
+        super().__init__()
+        self.chunk, self.act_dim = chunk, act_dim
+        self.net = nn.Sequential(
+            nn.Linear(chunk * act_dim + 32 + dim, 512), nn.SiLU(), nn.Linear(512, 512), nn.SiLU(), nn.Linear(512, chunk * act_dim)
+        )
+
+    def forward(self, x_t, t, context):
+        h = torch.cat([x_t.reshape(x_t.shape[0], -1), time_embedding(t), context], dim=-1)
+        return self.net(h).view(-1, self.chunk, self.act_dim)
+
+
+class FlowPolicy(nn.Module):
+    def __init__(self, vocab_size, chunk, dim=256):
+        super().__init__()
+        self.enc = FlowEncoder(vocab_size, dim)
+        self.den = FlowDenoiser(chunk, dim)
+
+    def forward(self, batch, actions_n):
+        """The training loss (forward, so DDP all-reduces its gradients)."""
+        return self.loss(batch, actions_n)
+
+    def loss(self, batch, actions_n):
+        ctx = self.enc(*batch)
+        b = actions_n.shape[0]
+        # pi0 samples t ~ Beta(1.5, 1): more weight near t = 1 (noisy), where the flow is hardest.
+        t = torch.distributions.Beta(1.5, 1.0).sample((b,)).to(actions_n.device) * 0.999 + 0.001
+        noise = torch.randn_like(actions_n)
+        x_t = t.view(-1, 1, 1) * noise + (1 - t.view(-1, 1, 1)) * actions_n
+        return F.mse_loss(self.den(x_t, t, ctx), noise - actions_n)
+
+    @torch.no_grad()
+    def sample(self, batch, steps=10, noise=None):
+        ctx = self.enc(*batch)
+        b = ctx.shape[0]
+        x = noise if noise is not None else torch.randn(b, self.den.chunk, self.den.act_dim)
+        dt = -1.0 / steps
+        t = 1.0
+        for _ in range(steps):
+            x = x + dt * self.den(x, torch.full((b,), t), ctx)
+            t += dt
+        return x

@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""Train tabletop-mini on recorded demonstrations and export it for the browser runtime.
+
+Single process:   /usr/bin/python3 training/train.py --data data/demos --head bins --out models/tabletop-mini-bins
+Data parallel:    torchrun --nproc_per_node 2 training/train.py ...   (DDP: gloo on CPU, NCCL on GPUs)
+
+Writes OUT/policy.json, the ONNX graph(s), OUT/tokenizer/ (copied from --tokenizer), OUT/train_log.json and
+OUT/parity.json (saved inputs and PyTorch's outputs, for the runtime's parity test).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model as tm  # noqa: E402
+
+ACTION_NAMES = ["shoulder_pan.pos", "shoulder_lift.pos", "elbow_flex.pos", "wrist_flex.pos", "wrist_roll.pos", "gripper.pos"]
+IMAGE_MEAN = [0.5, 0.5, 0.5]
+IMAGE_STD = [0.25, 0.25, 0.25]
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="folder of episodes from `npm run datagen`")
+    p.add_argument("--tokenizer", required=True, help="folder with tokenizer.json (tsx training/makeTokenizer.ts DIR)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--head", choices=["bins", "flow"], default="bins")
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch", type=int, default=64, help="per process")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--chunk", type=int, default=8)
+    p.add_argument("--max-length", type=int, default=16)
+    p.add_argument("--flow-steps", type=int, default=10)
+    p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--log-every", type=int, default=50)
+    return p.parse_args(argv)
+
+
+class Tokenizer:
+    """The WordPiece-over-whole-words tokenizer of tokenizer.json, as the browser runs it (same ids)."""
+
+    def __init__(self, folder, max_length):
+        tok = json.load(open(os.path.join(folder, "tokenizer.json")))
+        self.vocab = tok["model"]["vocab"]
+        self.max_length = max_length
+
+    def __call__(self, text):
+        words = re.findall(r"\w+|[^\w\s]", text.lower())
+        ids = [self.vocab["[CLS]"]] + [self.vocab.get(w, self.vocab["[UNK]"]) for w in words] + [self.vocab["[SEP]"]]
+        ids = ids[: self.max_length]
+        mask = [1] * len(ids) + [0] * (self.max_length - len(ids))
+        return ids + [self.vocab["[PAD]"]] * (self.max_length - len(ids)), mask
+
+
+def load_episodes(folder, tokenizer):
+    eps = []
+    for name in sorted(os.listdir(folder)):
+        d = os.path.join(folder, name)
+        meta_path = os.path.join(d, "meta.json")
+        if not os.path.isfile(meta_path):
+            continue
+        meta = json.load(open(meta_path))
+        if not meta["success"]:
+            continue  # demonstrations only from episodes the expert solved
+        n, r = meta["steps"], meta["res"]
+        cams = {c: np.fromfile(os.path.join(d, f"{c}.u8"), dtype=np.uint8).reshape(n, r, r, 3) for c in meta["cameras"]}
+        state = np.fromfile(os.path.join(d, "state.f32"), dtype="<f4").reshape(n, 6)
+        action = np.fromfile(os.path.join(d, "action.f32"), dtype="<f4").reshape(n, 6)
+        ids, mask = tokenizer(meta["instruction"])
+        eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask})
+    if not eps:
+        raise SystemExit(f"no successful episodes in {folder}")
+    return eps
+
+
+def stats(eps):
+    s = np.concatenate([e["state"] for e in eps])
+    a = np.concatenate([e["action"] for e in eps])
+    return {
+        "state_mean": s.mean(0), "state_std": s.std(0) + 1e-3,
+        "action_mean": a.mean(0), "action_std": a.std(0) + 1e-3,
+        "q01": np.quantile(a, 0.01, axis=0), "q99": np.quantile(a, 0.99, axis=0),
+    }
+
+
+class Sampler:
+    """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
+
+    def __init__(self, eps, st, chunk, head, rank, world, seed):
+        self.eps, self.st, self.chunk, self.head = eps, st, chunk, head
+        self.rng = np.random.default_rng(seed + 1000 * rank)
+        # Each process draws from its own shard of the steps: data parallel without duplicates.
+        index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"]))]
+        self.index = index[rank::world]
+
+    def norm_actions(self, a):
+        if self.head == "bins":
+            q01, q99 = self.st["q01"], self.st["q99"]
+            return np.clip(2 * (a - q01) / np.maximum(q99 - q01, 1e-6) - 1, -1, 1)
+        return (a - self.st["action_mean"]) / self.st["action_std"]
+
+    def batch(self, n, augment=True):
+        picks = self.rng.integers(0, len(self.index), n)
+        fronts, wrists, ids, masks, states, acts = [], [], [], [], [], []
+        for k in picks:
+            i, t = self.index[k]
+            e = self.eps[i]
+            T = len(e["action"])
+            steps = np.minimum(np.arange(t, t + self.chunk), T - 1)
+            fronts.append(e["cams"]["front"][t])
+            wrists.append(e["cams"]["wrist"][t])
+            ids.append(e["ids"])
+            masks.append(e["mask"])
+            states.append((e["state"][t] - self.st["state_mean"]) / self.st["state_std"])
+            acts.append(self.norm_actions(e["action"][steps]))
+        f = images(np.stack(fronts), augment, self.rng)
+        w = images(np.stack(wrists), augment, self.rng)
+        return (
+            [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
+            torch.tensor(np.stack(acts), dtype=torch.float32),
+        )
+
+
+def images(u8, augment, rng):
+    """uint8 NHWC → normalised NCHW float, with DrQ's random shift (pad 4, random crop) when training."""
+    x = torch.from_numpy(u8).permute(0, 3, 1, 2).float() / 255.0
+    if augment:
+        n, _, h, w = x.shape
+        x = F.pad(x, (4, 4, 4, 4), mode="replicate")
+        dx, dy = rng.integers(0, 9, n), rng.integers(0, 9, n)
+        x = torch.stack([x[i, :, dy[i] : dy[i] + h, dx[i] : dx[i] + w] for i in range(n)])
+        x = x * torch.tensor(rng.uniform(0.85, 1.15, (n, 1, 1, 1)), dtype=torch.float32)
+    mean = torch.tensor(IMAGE_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(IMAGE_STD).view(1, 3, 1, 1)
+    return (x - mean) / std
+
+
+def bins_loss(logits, actions_n, bins):
+    target = ((actions_n + 1) / 2 * bins).long().clamp(0, bins - 1)
+    return F.cross_entropy(logits.reshape(-1, bins), target.reshape(-1))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if world > 1:
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    torch.manual_seed(args.seed)  # same initial weights on every rank; DDP keeps them in step
+    tok = Tokenizer(args.tokenizer, args.max_length)
+    eps = load_episodes(args.data, tok)
+    st = stats(eps)
+    res = eps[0]["meta"]["res"]
+    vocab = len(tok.vocab)
+    net = tm.BinsPolicy(vocab, args.chunk) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk)
+    ema = tm.BinsPolicy(vocab, args.chunk) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk)
+    ema.load_state_dict(net.state_dict())
+    ema.eval()
+    train_net = DDP(net) if world > 1 else net
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed)
+    log = []
+    t0 = time.time()
+    for step in range(args.steps):
+        batch, acts = sampler.batch(args.batch)
+        # Through the (DDP-wrapped) forward, so gradients are all-reduced across processes.
+        loss = bins_loss(train_net(*batch), acts, 256) if args.head == "bins" else train_net(batch, acts)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), net.parameters()):
+                pe.mul_(args.ema).add_(p.detach(), alpha=1 - args.ema)
+        if rank == 0 and (step % args.log_every == 0 or step == args.steps - 1):
+            log.append({"step": step, "loss": float(loss), "seconds": time.time() - t0})
+            print(f"step {step:6d}  loss {float(loss):.4f}  {time.time() - t0:7.1f} s", flush=True)
+    if rank == 0:
+        export(ema if args.steps >= 200 else net, args, st, res, tok, log, len(eps), world)
+    if world > 1:
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+def export(net, args, st, res, tok, log, episodes, world):
+    os.makedirs(args.out, exist_ok=True)
+    net.eval()
+    L = args.max_length
+    example = [torch.zeros(1, 3, res, res), torch.zeros(1, 3, res, res), torch.zeros(1, L, dtype=torch.int64), torch.ones(1, L, dtype=torch.int64), torch.zeros(1, 6)]
+    names = ["image_front", "image_wrist", "input_ids", "attention_mask", "state"]
+    rng = np.random.default_rng(123)
+    parity_in = [torch.tensor(rng.normal(size=(1, 3, res, res)), dtype=torch.float32), torch.tensor(rng.normal(size=(1, 3, res, res)), dtype=torch.float32),
+                 torch.tensor([tok("put the red cube in the blue bowl")[0]], dtype=torch.int64), torch.tensor([tok("put the red cube in the blue bowl")[1]], dtype=torch.int64),
+                 torch.tensor(rng.normal(size=(1, 6)), dtype=torch.float32)]
+    parity = {"inputs": {n: x.reshape(-1).tolist() for n, x in zip(names, parity_in)}}
+    with torch.no_grad():
+        if args.head == "bins":
+            torch.onnx.export(net, tuple(example), os.path.join(args.out, "model.onnx"), input_names=names, output_names=["logits"], opset_version=17)
+            parity["outputs"] = {"logits": net(*parity_in).reshape(-1).tolist()}
+            head = {"type": "bins", "graph": "model.onnx", "output": "logits", "bins": 256, "low": -1, "high": 1}
+            norm = {"type": "q01_q99", "q01": st["q01"].tolist(), "q99": st["q99"].tolist(), "mask": [True] * 6}
+        else:
+            torch.onnx.export(net.enc, tuple(example), os.path.join(args.out, "encoder.onnx"), input_names=names, output_names=["context"], opset_version=17)
+            ctx = net.enc(*parity_in)
+            x0 = torch.tensor(rng.normal(size=(1, args.chunk, 6)), dtype=torch.float32)
+            t0 = torch.tensor([0.7])
+            torch.onnx.export(net.den, (x0, t0, ctx), os.path.join(args.out, "denoiser.onnx"), input_names=["x_t", "t", "context"], output_names=["velocity"], opset_version=17)
+            parity["inputs"].update({"x_t": x0.reshape(-1).tolist(), "t": [0.7]})
+            parity["outputs"] = {"context": ctx.reshape(-1).tolist(), "velocity": net.den(x0, t0, ctx).reshape(-1).tolist()}
+            head = {"type": "flow", "encoder": "encoder.onnx", "context_output": "context", "denoiser": "denoiser.onnx", "noise_input": "x_t",
+                    "time_input": "t", "context_input": "context", "velocity_output": "velocity", "steps": args.flow_steps}
+            norm = {"type": "mean_std", "mean": st["action_mean"].tolist(), "std": st["action_std"].tolist()}
+    manifest = {
+        "format": "webvla-policy", "version": 1, "name": os.path.basename(os.path.normpath(args.out)),
+        "description": f"tabletop-mini ({args.head} head), trained on {episodes} simulated demonstrations.",
+        "robot": "so101",
+        "action": {"names": ACTION_NAMES, "units": {"body": "degrees", "gripper": "range_0_100"}},
+        "control_hz": 20, "chunk": {"length": args.chunk},
+        "cameras": [{"name": "front", "input": "image_front", "width": res, "height": res}, {"name": "wrist", "input": "image_wrist", "width": res, "height": res}],
+        "image": {"mean": IMAGE_MEAN, "std": IMAGE_STD},
+        "tokenizer": {"path": "tokenizer", "max_length": L, "ids_input": "input_ids", "mask_input": "attention_mask", "dtype": "int64"},
+        "state": {"input": "state", "mean": st["state_mean"].tolist(), "std": st["state_std"].tolist()},
+        "normalization": norm,
+        "head": head,
+    }
+    json.dump(manifest, open(os.path.join(args.out, "policy.json"), "w"), indent=1)
+    json.dump(parity, open(os.path.join(args.out, "parity.json"), "w"))
+    json.dump({"head": args.head, "steps": args.steps, "batch_per_process": args.batch, "processes": world, "episodes": episodes, "log": log},
+              open(os.path.join(args.out, "train_log.json"), "w"), indent=1)
+    shutil.copytree(args.tokenizer, os.path.join(args.out, "tokenizer"), dirs_exist_ok=True)
+    print(f"exported to {args.out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
