@@ -90,6 +90,9 @@ export function candidateTasks(scene: SceneSpec, family: TaskFamily): Task[] {
   return out;
 }
 
+/** Seeds from here up are held out for evaluation: data generation refuses them. */
+export const EVAL_SEED_START = 1_000_000;
+
 export interface Episode {
   seed: number;
   scene: SceneSpec;

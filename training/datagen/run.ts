@@ -9,11 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBrowser, startDevServer } from '../../bench/browser';
-import { TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
+import { EVAL_SEED_START, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
 import { parseArgs } from '../../tools/args';
 import type { EpisodeRecord, GenOptions } from './page';
-
-export const EVAL_SEED_START = 1_000_000;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {

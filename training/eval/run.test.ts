@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run eval', () => {
+  it('runs a policy in closed loop through the worker runtime and reports the expert beside it', () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'webvla-eval-')), 'eval.json');
+    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-regression', '--episodes', '1', '--task', 'push', '--sync', '--json', json], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(out).toMatch(/tiny-regression \(regression\) on wasm, sync inference/);
+    const r = JSON.parse(readFileSync(json, 'utf8'));
+    expect(r.mode).toBe('sync');
+    expect(r.seed_start).toBe(1_000_000);
+    expect(r.families.push.episodes).toBe(1);
+    // Random weights do not push anything anywhere; the expert does, on the same held-out seeds.
+    expect(r.families.push.success_rate).toBe(0);
+    expect(r.families.push.expert_success_rate).toBe(1);
+    expect(r.overall).toEqual({ episodes: 1, successes: 0, success_rate: 0, expert_success_rate: 1 });
+  });
+
+  it('refuses a model folder outside the project', () => {
+    expect(() => execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', '/etc'], { stdio: 'pipe' })).toThrow(/inside this project/);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync] [--json FILE]
+ * Closed-loop evaluation of a model folder through the real runtime (worker, WASM) in headless Chromium, with
+ * the scripted expert's success on the same seeds beside it. Seeds from 1,000,000 up are held out of training.
+ */
+import { writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { openBrowser, startDevServer } from '../../bench/browser';
+import { runEpisode } from '../../src/sim/episode';
+import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
+import { parseArgs } from '../../tools/args';
+import { formatTable, summarise } from '../../tools/summary';
+import type { EvalEpisode } from './page';
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), {
+    model: { type: 'string', default: '', help: 'model folder (inside this project), e.g. models/tabletop-mini-bins' },
+    episodes: { type: 'int', default: 10, help: 'episodes per family' },
+    'seed-start': { type: 'int', default: EVAL_SEED_START, help: 'first seed (held-out seeds start at 1,000,000)' },
+    task: { type: 'string', default: '', help: `one family: ${TASK_FAMILIES.join(', ')}` },
+    sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
+    json: { type: 'string', default: '', help: 'write results as JSON' },
+  });
+  if (!args.model) throw new Error('--model DIR is required');
+  const rel = relative(process.cwd(), resolve(args.model));
+  if (rel.startsWith('..')) throw new Error('--model must be a folder inside this project (the dev server serves it)');
+  const families: TaskFamily[] = args.task ? [args.task as TaskFamily] : [...TASK_FAMILIES];
+  for (const f of families) if (!TASK_FAMILIES.includes(f)) throw new Error(`unknown task family "${f}"`);
+  if (args['seed-start'] < EVAL_SEED_START) console.warn(`warning: seeds below ${EVAL_SEED_START} may have been used for training`);
+
+  const { server, origin } = await startDevServer();
+  const { browser, page } = await openBrowser(origin);
+  const policy: EvalEpisode[] = [];
+  try {
+    await page.goto(`${origin}/training/eval/page.html`);
+    await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
+    const label = await page.evaluate((url) => (window as unknown as { __eval: { load(u: string): Promise<string> } }).__eval.load(url), `/${rel.split('\\').join('/')}/`);
+    console.log(`model: ${label}, ${args.sync ? 'sync' : 'async'} inference`);
+    for (const family of families) {
+      for (let i = 0; i < args.episodes; i++) {
+        const seed = args['seed-start'] + i;
+        const r = (await page.evaluate(
+          ([s, f, m]) => (window as unknown as { __eval: { episode(s: number, f: string, m: string): Promise<EvalEpisode> } }).__eval.episode(s, f, m),
+          [seed, family, args.sync ? 'sync' : 'async'] as [number, string, string],
+        )) as EvalEpisode;
+        policy.push(r);
+        process.stdout.write(`\r${family}: ${i + 1}/${args.episodes}, ${policy.filter((p) => p.family === family && p.success).length} successes   `);
+      }
+      process.stdout.write('\n');
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const summary = summarise(policy.map((p) => ({ seed: p.seed, family: p.family, instruction: p.instruction, success: p.success, steps: p.steps, simSeconds: p.simSeconds })));
+  const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
+  const families_: Record<string, unknown> = {};
+  for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null };
+  const result = {
+    model: rel,
+    mode: args.sync ? 'sync' : 'async',
+    seed_start: args['seed-start'],
+    families: families_,
+    overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
+  };
+  console.log(formatTable(summary));
+  console.log(`expert on the same seeds: ${(expert.overall.success_rate * 100).toFixed(1)} %`);
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
