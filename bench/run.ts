@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only physics|render|policy-node|policy-browser|loop]
+ * npm run bench [-- --only physics|render|policy-node|policy-browser|loop|serial]
  * Prints a table and writes JSON under bench/results/. Every figure is a ratio against a baseline measured in
  * the same run, because these machines are noisy.
  */
@@ -9,11 +9,12 @@ import { benchPhysicsStep } from './physicsStep';
 import { benchPolicyBrowser } from './policyBrowser';
 import { benchPolicyNode } from './policyNode';
 import { benchRenderCapture } from './renderCapture';
+import { benchSerial } from './serial';
 import { type BenchRow, formatRows, writeResults } from './stats';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
-    only: { type: 'string', default: '', help: 'run one group: physics, render, policy-node, policy-browser, loop' },
+    only: { type: 'string', default: '', help: 'run one group: physics, render, policy-node, policy-browser, loop, serial' },
   });
   const groups: Record<string, () => Promise<BenchRow[]>> = {
     physics: benchPhysicsStep,
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     'policy-node': benchPolicyNode,
     'policy-browser': benchPolicyBrowser,
     loop: benchAppLoop,
+    serial: benchSerial,
   };
   if (args.only && !groups[args.only]) throw new Error(`unknown bench group "${args.only}" (known: ${Object.keys(groups).join(', ')})`);
   const all: BenchRow[] = [];

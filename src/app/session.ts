@@ -13,6 +13,16 @@ import { isTeleopKey, teleopStep } from './teleop';
 export type RunStatus = 'idle' | 'running' | 'success' | 'timeout' | 'stopped';
 export type Driver = 'none' | 'expert' | 'teleop' | 'policy';
 
+/** What a control-tick listener hears, in LeRobot units, after the tick's physics. */
+export interface ControlTickInfo {
+  /** The tick just taken (0-based, counted since the world was created). */
+  tick: number;
+  /** The joint targets the sim arm was commanded this tick: whatever drove it. */
+  targets: number[];
+  /** The sim arm's measured joints after the tick. */
+  state: number[];
+}
+
 export interface SessionState {
   seed: number;
   family: TaskFamily;
@@ -48,6 +58,9 @@ export class Session {
   private accumulator = 0;
   private runStart = 0;
   private lastUi = -1;
+  private readonly tickListeners = new Set<(info: ControlTickInfo) => void>();
+  /** An action fed from outside (a real leader arm); applied while no driver holds the arm. */
+  private externalTargets: number[] | null = null;
 
   private constructor() {
     this.store = new Store<SessionState>({
@@ -164,6 +177,26 @@ export class Session {
     }
   }
 
+  /**
+   * Called at the end of every control tick, synchronously: a listener must return at once (start async work,
+   * never await it here). A throwing listener is reported asynchronously and does not stop the sim.
+   * Returns the unsubscribe function.
+   */
+  onControlTick(listener: (info: ControlTickInfo) => void): () => void {
+    this.tickListeners.add(listener);
+    return () => {
+      this.tickListeners.delete(listener);
+    };
+  }
+
+  /**
+   * While not null, `action` (LeRobot units) is the sim arm's action on every tick that no driver (expert,
+   * policy, keyboard) claims. Null hands the arm back to its own targets.
+   */
+  setExternalTargets(action: ArrayLike<number> | null): void {
+    this.externalTargets = action ? Array.from(action) : null;
+  }
+
   /** Advance by a frame's wall-clock time; returns the number of control ticks taken. */
   advance(frameSeconds: number): number {
     const period = 1 / this.world.config.controlHz;
@@ -195,6 +228,7 @@ export class Session {
       this.world.setAction(r.action);
     } else if (this.expert) this.world.setAction(this.expert.act(this.world));
     else if (this.keys.size > 0) this.world.setAction(teleopStep(this.world.jointTargets(), this.keys, period));
+    else if (this.externalTargets) this.world.setAction(this.externalTargets);
     this.world.stepControl();
     this.tickIndex++;
     if (this.monitor && this.state.status === 'running') {
@@ -203,7 +237,22 @@ export class Session {
       if (status === 'success') this.finish('success', elapsed);
       else if (elapsed >= this.state.timeLimit) this.finish('timeout', elapsed);
     }
+    this.emitTick();
     return true;
+  }
+
+  private emitTick(): void {
+    if (this.tickListeners.size === 0) return;
+    const info: ControlTickInfo = { tick: this.tickIndex - 1, targets: this.world.jointTargets(), state: this.world.jointState() };
+    for (const listener of [...this.tickListeners]) {
+      try {
+        listener(info);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
   }
 
   private finish(status: RunStatus, elapsed: number): void {

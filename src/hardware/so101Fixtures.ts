@@ -1,6 +1,7 @@
 /**
  * Test fixtures for the SO-101 layers: a plausible calibration and a byte-speaking fake arm (FakeServoBus) whose
- * motors can already hold it, as an arm calibrated earlier keeps its EEPROM. For tests and e2e fakes only.
+ * motors can already hold it, as an arm calibrated earlier keeps its EEPROM. Used by the tests and by the app's
+ * "Virtual arm", so someone without hardware can try the whole flow.
  */
 import { type Calibration, validateCalibration } from './calibration';
 import { FakeServoBus, type FakeServoBusOptions } from './fakeBus';

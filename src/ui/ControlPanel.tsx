@@ -5,6 +5,7 @@ import type { RunStatus, Session } from '../app/session';
 import { TELEOP_HELP } from '../app/teleop';
 import { FAMILY_LABEL } from '../sim/instructions';
 import { TASK_FAMILIES, TEMPLATES, type TaskFamily } from '../sim/tasks';
+import { HardwarePanel } from './HardwarePanel';
 import { PolicyPanel } from './PolicyPanel';
 import { useSessionState } from './useSession';
 
@@ -138,6 +139,8 @@ export function ControlPanel({ session, policy }: { session: Session; policy: Po
           ))}
         </div>
       </section>
+
+      <HardwarePanel session={session} />
 
       <details className="keys" open>
         <summary>Keyboard</summary>
