@@ -3,7 +3,8 @@
  * publishes what the HUD shows. Failed loads leave the previous model in place and say why.
  */
 import { type LoopStats, PolicyLoop, type PolicyLoopOptions } from '../control/policyLoop';
-import { defaultSimLimits, SafetyFilter } from '../control/safety';
+import { makeRobot } from '../control/robot';
+import { defaultSimLimits } from '../control/safety';
 import type { BackendPreference } from '../policy/engine';
 import { PolicyClient } from '../policy/client';
 import type { PolicyInfo } from '../policy/protocol';
@@ -79,8 +80,8 @@ export class PolicyController {
     this.store.set({ options: { ...this.state.options, ...patch } });
   }
 
-  /** Run the loaded policy on the session's current task. */
-  run(): boolean {
+  /** Run the loaded policy on the session's current task, driving the sim arm through the Robot interface. */
+  async run(): Promise<boolean> {
     const info = this.state.info;
     const client = this.client;
     const observer = this.observer;
@@ -88,8 +89,8 @@ export class PolicyController {
     const instruction = this.session.state.instruction;
     // The loop ticks at the policy's own control rate.
     this.session.world.setControlHz(info.manifest.control_hz);
-    const safety = new SafetyFilter(defaultSimLimits(info.manifest.control_hz));
-    safety.reset(this.session.world.jointState());
+    const robot = makeRobot({ type: 'sim', world: this.session.world, limits: defaultSimLimits(info.manifest.control_hz) });
+    await robot.connect();
     const loop = new PolicyLoop(
       {
         observe: () => ({ images: observer.observe(), state: this.session.world.jointState() }),
@@ -97,7 +98,7 @@ export class PolicyController {
           const r = await client.infer(obs.images, obs.state, instruction, seed);
           return { ...r, timings: { ...r.timings } };
         },
-        safety,
+        robot,
       },
       this.state.options,
     );

@@ -223,9 +223,8 @@ export class Session {
   /** One control period; false when the policy asked the world to wait. */
   private controlTick(period: number): boolean {
     if (this.policy) {
-      const r = this.policy.tick(this.tickIndex);
-      if (r.action === null) return false;
-      this.world.setAction(r.action);
+      // The loop sends its action through the sim robot (Robot interface); sync mode may ask the world to wait.
+      if (this.policy.tick(this.tickIndex).waiting) return false;
     } else if (this.expert) this.world.setAction(this.expert.act(this.world));
     else if (this.keys.size > 0) this.world.setAction(teleopStep(this.world.jointTargets(), this.keys, period));
     else if (this.externalTargets) this.world.setAction(this.externalTargets);

@@ -36,20 +36,38 @@ async function flush(): Promise<void> {
   await new Promise((r) => setTimeout(r, 0));
 }
 
+/** A test double of the Robot interface that records what it was sent, through a real safety filter. */
+function recordingRobot(start: number[]) {
+  const safety = new SafetyFilter(limits);
+  safety.reset(start);
+  const sent: number[][] = [];
+  return {
+    safety,
+    sent,
+    sendAction(a: ArrayLike<number>): Promise<number[]> {
+      const r = safety.apply(a);
+      sent.push(r.action);
+      return Promise.resolve(r.action);
+    },
+  };
+}
+
 function setup(options: Partial<PolicyLoopOptions> = {}) {
   const model = manualModel();
   const tickRef = { t: 0 };
-  const safety = new SafetyFilter(limits);
-  safety.reset([0, 0]);
+  const robot = recordingRobot([0, 0]);
   const loop = new PolicyLoop(
-    { observe: model.observe(tickRef), infer: model.infer, safety },
+    { observe: model.observe(tickRef), infer: model.infer, robot },
     { mode: 'async', threshold: 2, ensemble: false, stallTicks: 1, ...options },
   );
+  /** One tick; `action` is what the robot received this tick (null when nothing was sent). */
   const step = (t: number) => {
     tickRef.t = t;
-    return loop.tick(t);
+    const before = robot.sent.length;
+    const r = loop.tick(t);
+    return { ...r, action: robot.sent.length > before ? robot.sent[robot.sent.length - 1] : null };
   };
-  return { model, loop, step, safety };
+  return { model, loop, step, safety: robot.safety };
 }
 
 describe('PolicyLoop', () => {
@@ -131,16 +149,29 @@ describe('PolicyLoop', () => {
   });
 
   it('a model error is counted and the arm holds', async () => {
-    const safety = new SafetyFilter(limits);
-    safety.reset([5, 5]);
+    const robot = recordingRobot([5, 5]);
     const loop = new PolicyLoop(
-      { observe: () => ({ images: {}, state: [0, 0] }), infer: () => Promise.reject(new Error('boom')), safety },
+      { observe: () => ({ images: {}, state: [0, 0] }), infer: () => Promise.reject(new Error('boom')), robot },
       { mode: 'async', threshold: 2, ensemble: false, stallTicks: 1 },
     );
-    expect(loop.tick(0).action).toEqual([5, 5]);
+    expect(loop.tick(0)).toEqual({ waiting: false, held: true });
+    expect(robot.sent).toEqual([[5, 5]]);
     await flush();
     expect(loop.stats(1).errors).toBe(1);
     expect(loop.stats(1).lastError).toBe('boom');
+  });
+
+  it('a robot that fails to take an action (cable pulled) is counted, not thrown into the tick', async () => {
+    const safety = new SafetyFilter(limits);
+    safety.reset([0, 0]);
+    const robot = { safety, sendAction: () => Promise.reject(new Error('The arm is disconnected')) };
+    const loop = new PolicyLoop(
+      { observe: () => ({ images: {}, state: [0, 0] }), infer: () => new Promise<LoopChunk>(() => {}), robot },
+      { mode: 'async', threshold: 2, ensemble: false, stallTicks: 1 },
+    );
+    expect(() => loop.tick(0)).not.toThrow();
+    await flush();
+    expect(loop.stats(1).lastError).toBe('The arm is disconnected');
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * The closed loop between a policy and a robot, one call per control tick. Asynchronous mode asks for the next
  * chunk while the queue still has actions (below a threshold), so the arm never waits when inference is fast
- * enough; synchronous mode waits for every chunk (for comparison). Every action passes the safety filter;
- * a stalled model holds the last safe pose; a chunk with NaN is dropped and counted.
+ * enough; synchronous mode waits for every chunk (for comparison). Every action goes to the robot through the
+ * Robot interface, whose sendAction passes it through the one safety filter; a stalled model holds the last
+ * safe pose; a chunk with NaN is dropped and counted.
  */
 import { ChunkQueue } from './chunkQueue';
 import { RateMeter, Samples } from './latencyStats';
-import type { SafetyFilter } from './safety';
+import type { Robot } from './robot';
 
 export interface LoopObservation {
   images: Record<string, Uint8Array>;
@@ -34,14 +35,15 @@ export interface PolicyLoopDeps {
   /** Capture the observation now (cameras render here, only when a chunk is requested). */
   observe(): LoopObservation;
   infer(obs: LoopObservation, seed: number): Promise<LoopChunk>;
-  safety: SafetyFilter;
+  /** The arm the loop drives, simulated or real: every action goes through its sendAction and safety filter. */
+  robot: Pick<Robot, 'sendAction' | 'safety'>;
   now?: () => number;
 }
 
 export interface TickResult {
-  /** The action to send, or null when sync mode is waiting for the model (do not step the world). */
-  action: number[] | null;
-  /** True when the action is a hold (no model action for this tick). */
+  /** Sync mode is waiting for the model: nothing was sent, and the world must not step. */
+  waiting: boolean;
+  /** The robot was told to hold (no model action for this tick). */
   held: boolean;
 }
 
@@ -92,20 +94,28 @@ export class PolicyLoop {
     const depth = this.queue.depth(tick);
     const wantMore = this.options.mode === 'sync' ? depth === 0 : depth <= this.options.threshold;
     if (wantMore && !this.inflight) this.request(tick);
-    if (this.options.mode === 'sync' && this.queue.depth(tick) === 0) return { action: null, held: true };
+    if (this.options.mode === 'sync' && this.queue.depth(tick) === 0) return { waiting: true, held: true };
 
     const proposed = this.queue.actionAt(tick);
     if (proposed === null) {
       this.counts.holds++;
       this.stalledFor++;
       if (this.stalledFor === this.options.stallTicks) this.counts.stalls++;
-      return { action: this.deps.safety.hold(), held: true };
+      this.send(this.deps.robot.safety.hold());
+      return { waiting: false, held: true };
     }
     this.stalledFor = 0;
-    const r = this.deps.safety.apply(proposed);
+    this.send(proposed);
     this.counts.actions++;
     this.actionMeter.mark(this.now());
-    return { action: r.action, held: r.rejected };
+    return { waiting: false, held: false };
+  }
+
+  /** Hand an action to the robot; its failures (a pulled cable) are counted, never thrown into the tick. */
+  private send(action: number[]): void {
+    this.deps.robot.sendAction(action).catch((e: unknown) => {
+      if (!this.stopped) this.fail(e);
+    });
   }
 
   /** True while sync mode waits on the model. */
@@ -178,7 +188,7 @@ export class PolicyLoop {
       inferenceRate: this.inferMeter.rate(now),
       actionRate: this.actionMeter.rate(now),
       latency,
-      safety: { rejected: this.deps.safety.counts.rejected, clipped: this.deps.safety.counts.clipped },
+      safety: { rejected: this.deps.robot.safety.counts.rejected, clipped: this.deps.robot.safety.counts.clipped },
     };
   }
 }

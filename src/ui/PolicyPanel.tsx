@@ -41,7 +41,7 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
         {p.error ?? (p.info ? `Loaded ${p.info.name} (${p.info.manifest.head.type} head) on ${p.info.backend.backend}` : loading ? 'Loading…' : 'No policy loaded.')}
       </p>
       <div className="row buttons">
-        <button type="button" className="primary" data-testid="run" disabled={p.status !== 'ready' || !s.task || s.status === 'running'} onClick={() => policy.run()}>
+        <button type="button" className="primary" data-testid="run" disabled={p.status !== 'ready' || !s.task || s.status === 'running'} onClick={() => void policy.run()}>
           Run
         </button>
         <select aria-label="Inference mode" data-testid="loop-mode" value={p.options.mode} onChange={(e) => policy.setOptions({ mode: e.target.value as 'async' | 'sync' })}>

@@ -5,7 +5,8 @@
  */
 import * as THREE from 'three';
 import { PolicyLoop } from '../../src/control/policyLoop';
-import { defaultSimLimits, SafetyFilter } from '../../src/control/safety';
+import { makeRobot } from '../../src/control/robot';
+import { defaultSimLimits } from '../../src/control/safety';
 import { DEFAULT_POLICY_CAMERAS } from '../../src/render/cameraSpec';
 import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
@@ -50,8 +51,8 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
     if (!spec) throw new Error(`no camera "${c.name}" in the scene`);
     return new PolicyCamera({ ...spec, width: c.width, height: c.height }, tabletop);
   });
-  const safety = new SafetyFilter(defaultSimLimits(m.control_hz));
-  safety.reset(world.jointState());
+  const robot = makeRobot({ type: 'sim', world, limits: defaultSimLimits(m.control_hz) });
+  await robot.connect();
   const c = client;
   const loop = new PolicyLoop(
     {
@@ -63,7 +64,7 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
         const r = await c.infer(obs.images, obs.state, ep.instruction, s);
         return { ...r, timings: { ...r.timings } };
       },
-      safety,
+      robot,
     },
     { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble: false, stallTicks: 1 },
   );
@@ -73,11 +74,7 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
   const wallStart = performance.now();
   let tick = 0;
   while (world.time < limit && monitor.status !== 'success') {
-    let r = loop.tick(tick);
-    while (r.action === null) {
-      await sleep(1);
-      r = loop.tick(tick);
-    }
+    while (loop.tick(tick).waiting) await sleep(1);
     if (mode === 'async') {
       // Real time: this tick happens when the wall clock says so, inference or not.
       const due = wallStart + tick * period * 1000;
@@ -85,7 +82,6 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
       if (wait > 0) await sleep(wait);
       else await sleep(0);
     }
-    world.setAction(r.action);
     world.stepControl();
     tick++;
     monitor.update(world, period);
