@@ -154,8 +154,13 @@ test.describe('real arm over Web Serial (fake navigator.serial speaking the Feet
     // Mirror: the hand moves the limp virtual arm; the readings change and the sim arm follows.
     await page.getByTestId('hw-start').click();
     const first = await numbers(page, 'hw-real');
+    const simFirst = await numbers(page, 'hw-sim');
     await expect.poll(async () => Math.abs((await numbers(page, 'hw-real'))[0] - first[0])).toBeGreaterThan(3);
-    await expect.poll(() => realSimGap(page)).toBeLessThan(8);
+    await expect.poll(async () => Math.abs((await numbers(page, 'hw-sim'))[0] - simFirst[0])).toBeGreaterThan(3);
+    // The hand keeps moving (10–15°/s) and the two readings are taken a frame apart; with CPU-rendered frames of
+    // up to half a second the sim trails by several degrees, so the bound is loose; it still fails if the sim
+    // does not follow (the hand wanders tens of degrees).
+    await expect.poll(() => realSimGap(page)).toBeLessThan(12);
 
     await page.getByTestId('hw-mode').selectOption('sim-drives-real');
     await page.getByTestId('expert').click();

@@ -80,7 +80,7 @@ describe('training pipeline', () => {
     expect(trainLog.processes).toBe(2);
     const p: Parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8'));
     const g = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'model.onnx'))), 'wasm', 'model.onnx');
-    const logits = (await g.run(observationFeeds(p)))['logits'];
+    const logits = (await g.run(observationFeeds(p))).logits;
     expect(logits.length).toBe(p.outputs.logits.length);
     expect(maxRelErr(logits, p.outputs.logits)).toBeLessThan(1e-4);
     await g.release();
@@ -97,10 +97,10 @@ describe('training pipeline', () => {
     run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', out, '--head', 'flow', '--steps', '3', '--batch', '4', '--threads', '1']);
     const p: Parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8'));
     const enc = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'encoder.onnx'))), 'wasm', 'encoder.onnx');
-    const ctx = (await enc.run(observationFeeds(p)))['context'];
+    const ctx = (await enc.run(observationFeeds(p))).context;
     expect(maxRelErr(ctx, p.outputs.context)).toBeLessThan(1e-4);
     const den = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'denoiser.onnx'))), 'wasm', 'denoiser.onnx');
-    const v = (await den.run({ x_t: f32(p.inputs.x_t, [1, 8, 6]), t: f32(p.inputs.t, [1]), context: f32(p.outputs.context, [1, ctx.length]) }))['velocity'];
+    const v = (await den.run({ x_t: f32(p.inputs.x_t, [1, 8, 6]), t: f32(p.inputs.t, [1]), context: f32(p.outputs.context, [1, ctx.length]) })).velocity;
     expect(maxRelErr(v, p.outputs.velocity)).toBeLessThan(1e-4);
     await enc.release();
     await den.release();
