@@ -18,15 +18,20 @@ async function fakeSerial<T>(page: Page, fn: (c: FakeSerialControl) => T): Promi
 }
 
 async function numbers(page: Page, prefix: 'hw-real' | 'hw-sim'): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < 6; i++) out.push(Number(await page.getByTestId(`${prefix}-${i}`).textContent()));
-  return out;
+  return (await readings(page))[prefix === 'hw-real' ? 'real' : 'sim'];
+}
+
+/** Both rows in one read of the page, so the two arms are compared at the same instant. */
+async function readings(page: Page): Promise<{ real: number[]; sim: number[] }> {
+  return page.evaluate(`(() => {
+    const row = (p) => [0, 1, 2, 3, 4, 5].map((i) => Number(document.querySelector('[data-testid="' + p + '-' + i + '"]')?.textContent));
+    return { real: row('hw-real'), sim: row('hw-sim') };
+  })()`) as Promise<{ real: number[]; sim: number[] }>;
 }
 
 /** Largest gap between the real and the sim arm over the five body joints. */
 async function realSimGap(page: Page): Promise<number> {
-  const real = await numbers(page, 'hw-real');
-  const sim = await numbers(page, 'hw-sim');
+  const { real, sim } = await readings(page);
   return Math.max(...real.slice(0, 5).map((v, i) => Math.abs(v - sim[i])));
 }
 
