@@ -1,7 +1,7 @@
+import { calibrationError } from './calibrationTesting';
 import { describe, expect, it } from 'vitest';
 import {
   type Calibration,
-  CalibrationError,
   calibrationToJson,
   MAX_CALIBRATION_JSON_CHARS,
   type MotorCalibration,
@@ -36,15 +36,6 @@ function plain(cal: Calibration): Record<string, Record<string, number>> {
   return JSON.parse(calibrationToJson(cal));
 }
 
-function rejection(run: () => unknown): CalibrationError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CalibrationError);
-    return err as CalibrationError;
-  }
-  throw new Error('expected a CalibrationError');
-}
 
 describe('normalisation (LeRobot formulas)', () => {
   it("matches SO101.md's example: min 1015, max 3128, raw 2000", () => {
@@ -152,7 +143,7 @@ describe('calibration JSON', () => {
     ['a list field', withField('gripper', 'range_min', [1]), 'gripper.range_min', 'got a list'],
     ['an unknown field', withField('gripper', 'torque', 1), 'gripper.torque', 'unknown field "torque"'],
   ])('rejects %s, naming the field', (_label, text, field, words) => {
-    const err = rejection(() => parseCalibrationJson(text));
+    const err = calibrationError(() => parseCalibrationJson(text));
     expect(err.field).toBe(field);
     expect(err.message).toContain(words);
   });
@@ -160,10 +151,10 @@ describe('calibration JSON', () => {
   it('rejects a missing field and a missing motor', () => {
     const c: Record<string, Record<string, unknown>> = base();
     delete c.wrist_flex.homing_offset;
-    expect(rejection(() => parseCalibrationJson(JSON.stringify(c))).message).toBe('calibration: wrist_flex.homing_offset is missing');
+    expect(calibrationError(() => parseCalibrationJson(JSON.stringify(c))).message).toBe('calibration: wrist_flex.homing_offset is missing');
     const d: Record<string, unknown> = base();
     delete d.gripper;
-    const err = rejection(() => parseCalibrationJson(JSON.stringify(d)));
+    const err = calibrationError(() => parseCalibrationJson(JSON.stringify(d)));
     expect(err.message).toBe('calibration is missing motor "gripper"');
     expect(err.field).toBe('gripper');
   });
@@ -171,10 +162,10 @@ describe('calibration JSON', () => {
   it('rejects __proto__ and constructor keys without touching any prototype', () => {
     const body = JSON.stringify(base()).slice(1, -1);
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const err = rejection(() => parseCalibrationJson(`{"${key}": {"polluted": true}, ${body}}`));
+      const err = calibrationError(() => parseCalibrationJson(`{"${key}": {"polluted": true}, ${body}}`));
       expect(err.message).toContain(`unknown motor "${key}"`);
     }
-    const nested = rejection(() => parseCalibrationJson(`{${body.replace('"id":6', '"__proto__":{"polluted":1},"id":6')}}`));
+    const nested = calibrationError(() => parseCalibrationJson(`{${body.replace('"id":6', '"__proto__":{"polluted":1},"id":6')}}`));
     expect(nested.field).toBe('gripper.__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -190,13 +181,13 @@ describe('calibration JSON', () => {
     ['a file far too large', `{"x": "${'a'.repeat(MAX_CALIBRATION_JSON_CHARS)}"}`, 'too large'],
     ['deep nesting', `${'['.repeat(40_000)}${']'.repeat(40_000)}`, 'calibration'],
   ])('rejects %s with a readable CalibrationError', (_label, text, words) => {
-    expect(rejection(() => parseCalibrationJson(text)).message).toContain(words);
+    expect(calibrationError(() => parseCalibrationJson(text)).message).toContain(words);
   });
 
   it('rejects non-text input and a long hostile key, quoting it briefly', () => {
-    expect(rejection(() => parseCalibrationJson(undefined)).message).toBe('calibration file must be text, got nothing');
-    expect(rejection(() => parseCalibrationJson(42)).message).toContain('got 42');
-    const err = rejection(() => parseCalibrationJson(JSON.stringify({ ['x'.repeat(5000)]: 1 })));
+    expect(calibrationError(() => parseCalibrationJson(undefined)).message).toBe('calibration file must be text, got nothing');
+    expect(calibrationError(() => parseCalibrationJson(42)).message).toContain('got 42');
+    const err = calibrationError(() => parseCalibrationJson(JSON.stringify({ ['x'.repeat(5000)]: 1 })));
     expect(err.message.length).toBeLessThan(200);
   });
 
@@ -210,7 +201,7 @@ describe('calibration JSON', () => {
         throw new Error('boom');
       },
     });
-    expect(rejection(() => validateCalibration(withGetter)).message).toContain('gripper is not a plain value');
+    expect(calibrationError(() => validateCalibration(withGetter)).message).toContain('gripper is not a plain value');
     expect(called).toBe(false);
     const trap = new Proxy(
       {},
@@ -220,6 +211,6 @@ describe('calibration JSON', () => {
         },
       },
     );
-    expect(rejection(() => validateCalibration(trap)).message).toBe('calibration could not be read (trap)');
+    expect(calibrationError(() => validateCalibration(trap)).message).toBe('calibration could not be read (trap)');
   });
 });

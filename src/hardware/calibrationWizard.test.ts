@@ -1,3 +1,4 @@
+import { calibrationError } from './calibrationTesting';
 import { describe, expect, it } from 'vitest';
 import { FeetechBus } from './bus';
 import { CalibrationError, normalize, parseCalibrationJson, calibrationToJson } from './calibration';
@@ -18,15 +19,6 @@ function runToRanges(w = new CalibrationWizard()): CalibrationWizard {
   return w;
 }
 
-function error(run: () => unknown): CalibrationError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CalibrationError);
-    return err as CalibrationError;
-  }
-  throw new Error('expected a CalibrationError');
-}
 
 describe('CalibrationWizard', () => {
   it('walks idle → centre → ranges → done and produces a valid calibration', () => {
@@ -59,7 +51,7 @@ describe('CalibrationWizard', () => {
     w.record(SO101_IDS.map(() => 2047));
     w.record(SWEEP_LOW.map((v, i) => (i === 1 || i === 4 ? 2000 : v)));
     w.record(SWEEP_HIGH.map((v, i) => (i === 1 || i === 4 ? 2100 : v)));
-    const err = error(() => w.finish());
+    const err = calibrationError(() => w.finish());
     expect(err.message).toContain('shoulder_lift moved only 9°');
     expect(err.message).toContain('wrist_roll moved only 9°');
     expect(err.message).not.toContain('elbow_flex');
@@ -73,7 +65,7 @@ describe('CalibrationWizard', () => {
 
   it('refuses to finish with no readings, and flags a range that reached the encoder wrap', () => {
     const w = runToRanges();
-    expect(error(() => w.finish()).message).toMatch(/No positions recorded/);
+    expect(calibrationError(() => w.finish()).message).toMatch(/No positions recorded/);
     w.record(SWEEP_LOW.map((v, i) => (i === 4 ? 0 : v)));
     w.record(SWEEP_HIGH);
     expect(w.problems()).toEqual([expect.stringContaining("wrist_roll reached the end of its encoder's turn")]);
@@ -82,7 +74,7 @@ describe('CalibrationWizard', () => {
   it('refuses a centre reading it cannot home, and keeps waiting for a good one', () => {
     const w = new CalibrationWizard();
     w.start();
-    const err = error(() => w.home([2047, 2047, 4095, 2047, 2047, 2047]));
+    const err = calibrationError(() => w.home([2047, 2047, 4095, 2047, 2047, 2047]));
     expect(err.field).toBe('elbow_flex');
     expect(err.message).toMatch(/move it a little/);
     expect(w.step).toBe('centre');
@@ -91,13 +83,13 @@ describe('CalibrationWizard', () => {
 
   it('checks readings and the order of steps', () => {
     const w = new CalibrationWizard();
-    expect(error(() => w.home(CENTRE)).message).toMatch(/belongs to step "centre", not "idle"/);
-    expect(error(() => w.record(CENTRE)).message).toMatch(/belongs to step "ranges"/);
+    expect(calibrationError(() => w.home(CENTRE)).message).toMatch(/belongs to step "centre", not "idle"/);
+    expect(calibrationError(() => w.record(CENTRE)).message).toMatch(/belongs to step "ranges"/);
     w.start();
-    expect(error(() => w.home([1, 2, 3])).message).toMatch(/needs 6 readings, got 3/);
-    expect(error(() => w.home([1, 2, 3, 4, 5, Number.NaN])).field).toBe('gripper');
-    expect(error(() => w.home([1, 2, 3, 4.5, 5, 6])).field).toBe('wrist_flex');
-    expect(error(() => w.home([1, 2, -3, 4, 5, 6])).field).toBe('elbow_flex');
+    expect(calibrationError(() => w.home([1, 2, 3])).message).toMatch(/needs 6 readings, got 3/);
+    expect(calibrationError(() => w.home([1, 2, 3, 4, 5, Number.NaN])).field).toBe('gripper');
+    expect(calibrationError(() => w.home([1, 2, 3, 4.5, 5, 6])).field).toBe('wrist_flex');
+    expect(calibrationError(() => w.home([1, 2, -3, 4, 5, 6])).field).toBe('elbow_flex');
     w.home(CENTRE);
     expect(() => w.record([1, 2, 3, 4, 5, 4096])).toThrow(CalibrationError);
     w.start();

@@ -11,17 +11,13 @@ import { DEFAULT_POLICY_CAMERAS } from '../../src/render/cameraSpec';
 import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
 import { PolicyClient } from '../../src/policy/client';
+import type { EpisodeResult } from '../../src/sim/episode';
 import type { PolicyInfo } from '../../src/policy/protocol';
 import { generateEpisode, TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
 
-export interface EvalEpisode {
-  seed: number;
-  family: TaskFamily;
-  instruction: string;
-  success: boolean;
-  steps: number;
-  simSeconds: number;
+/** An episode's result as `npm run expert` reports it, plus what the policy loop counted. */
+export interface EvalEpisode extends EpisodeResult {
   inferences: number;
   droppedNaN: number;
 }

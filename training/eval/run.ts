@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
   }
-  const summary = summarise(policy.map((p) => ({ seed: p.seed, family: p.family, instruction: p.instruction, success: p.success, steps: p.steps, simSeconds: p.simSeconds })));
+  const summary = summarise(policy);
   const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
   const families_: Record<string, unknown> = {};
   for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null };
