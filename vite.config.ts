@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { builtinModels } from './tools/viteModels';
 
 // Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer); the app loads nothing
 // from other origins, so it costs nothing.
@@ -11,7 +12,7 @@ const isolation = {
 export default defineConfig({
   // BASE lets the static build live under a sub-path (e.g. BASE=/webvla/ npm run build).
   base: process.env.BASE ?? './',
-  plugins: [react()],
+  plugins: [react(), builtinModels()],
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

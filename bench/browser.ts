@@ -11,7 +11,8 @@ export interface BenchBrowser {
 }
 
 export async function startDevServer(): Promise<{ server: ViteDevServer; origin: string }> {
-  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  // No watching and no HMR: a long datagen/eval/bench run must not reload its page when someone edits a file.
+  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 0;

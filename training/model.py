@@ -59,20 +59,47 @@ class CameraEncoder(nn.Module):
         return F.relu(self.out(torch.cat([self.keypoints(x), x.mean(dim=(2, 3))], dim=-1)))
 
 
+class LanguageEncoder(nn.Module):
+    """Token embeddings with positions through one self-attention block: word order matters here ("the red cube
+    in the blue bowl" vs "the blue cube in the red bowl" hold the same words), which a bag of words loses."""
+
+    def __init__(self, vocab_size, dim=64, max_length=32, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.emb = nn.Embedding(vocab_size, dim)
+        self.pos = nn.Parameter(torch.randn(max_length, dim) * 0.02)
+        self.norm1 = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.ReLU(inplace=True), nn.Linear(2 * dim, dim))
+        self.out = nn.Sequential(nn.Linear(2 * dim, dim), nn.ReLU(inplace=True))
+
+    def forward(self, ids, mask):
+        b, n = ids.shape
+        x = self.emb(ids) + self.pos[:n]
+        d = x.shape[-1] // self.heads
+        q, k, v = self.qkv(self.norm1(x)).view(b, n, 3, self.heads, d).permute(2, 0, 3, 1, 4)
+        m = mask.to(torch.float32)
+        att = q @ k.transpose(-1, -2) / math.sqrt(d) + (1.0 - m).view(b, 1, 1, n) * -1e4
+        x = x + self.proj((F.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(b, n, -1))
+        x = x + self.mlp(self.norm2(x))
+        pooled = (x * m.unsqueeze(-1)).sum(1) / m.sum(1, keepdim=True).clamp(min=1.0)
+        return self.out(torch.cat([pooled, x[:, 0]], dim=-1))  # mean of the words, and the [CLS] position
+
+
 class ObservationEncoder(nn.Module):
     """(front, wrist, token ids, mask, state) → a context vector."""
 
     def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2):
         super().__init__()
-        self.emb = nn.Embedding(vocab_size, lang_dim)
-        self.lang = nn.Sequential(nn.Linear(lang_dim, lang_dim), nn.ReLU(inplace=True))
+        self.lang = LanguageEncoder(vocab_size, lang_dim)
         self.cams = nn.ModuleList([CameraEncoder(lang_dim) for _ in range(cameras)])
         self.state = nn.Sequential(nn.Linear(6, 64), nn.ReLU(inplace=True))
         self.fuse = nn.Sequential(nn.Linear(128 * cameras + 64 + lang_dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim), nn.ReLU(inplace=True))
 
     def forward(self, images, ids, mask, state):
-        m = mask.to(torch.float32).unsqueeze(-1)
-        lang = self.lang((self.emb(ids) * m).sum(1) / m.sum(1).clamp(min=1.0))
+        lang = self.lang(ids, mask)
         feats = [enc(img, lang) for enc, img in zip(self.cams, images)]
         return self.fuse(torch.cat(feats + [self.state(state), lang], dim=-1))
 

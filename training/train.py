@@ -192,13 +192,14 @@ def main(argv=None):
             log.append({"step": step, "loss": float(loss), "seconds": time.time() - t0})
             print(f"step {step:6d}  loss {float(loss):.4f}  {time.time() - t0:7.1f} s", flush=True)
     if rank == 0:
-        export(ema if args.steps >= 200 else net, args, st, res, tok, log, len(eps), world)
+        instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
+        export(ema if args.steps >= 200 else net, args, st, res, tok, log, len(eps), world, instructions)
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
 
 
-def export(net, args, st, res, tok, log, episodes, world):
+def export(net, args, st, res, tok, log, episodes, world, instructions):
     os.makedirs(args.out, exist_ok=True)
     net.eval()
     L = args.max_length
@@ -234,7 +235,8 @@ def export(net, args, st, res, tok, log, episodes, world):
         "control_hz": 20, "chunk": {"length": args.chunk},
         "cameras": [{"name": "front", "input": "image_front", "width": res, "height": res}, {"name": "wrist", "input": "image_wrist", "width": res, "height": res}],
         "image": {"mean": IMAGE_MEAN, "std": IMAGE_STD},
-        "tokenizer": {"path": "tokenizer", "max_length": L, "ids_input": "input_ids", "mask_input": "attention_mask", "dtype": "int64"},
+        "tokenizer": {"path": "tokenizer", "max_length": L, "ids_input": "input_ids", "mask_input": "attention_mask", "dtype": "int64",
+                      "instructions": instructions},
         "state": {"input": "state", "mean": st["state_mean"].tolist(), "std": st["state_std"].tolist()},
         "normalization": norm,
         "head": head,

@@ -5,6 +5,7 @@
 import { type LoopStats, PolicyLoop, type PolicyLoopOptions } from '../control/policyLoop';
 import { makeRobot } from '../control/robot';
 import { defaultSimLimits } from '../control/safety';
+import { builtinModelUrl, fetchCatalog, type ModelCatalog } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
 import { PolicyClient } from '../policy/client';
 import type { PolicyInfo } from '../policy/protocol';
@@ -21,6 +22,9 @@ export interface PolicyState {
   error: string | null;
   options: PolicyLoopOptions;
   hud: LoopStats | null;
+  /** The models shipped with the app (null until models/catalog.json has been read). */
+  catalog: ModelCatalog | null;
+  catalogError: string | null;
 }
 
 /** How often the HUD refreshes (ms). */
@@ -39,22 +43,48 @@ export class PolicyController {
     error: null,
     options: { mode: 'async', threshold: 4, ensemble: false, stallTicks: 1 },
     hud: null,
+    catalog: null,
+    catalogError: null,
   });
   private client: PolicyClient | null = null;
   private loop: PolicyLoop | null = null;
   private hudTimer: ReturnType<typeof setInterval> | null = null;
+  /** Loads run one after another, so the model loaded last is the one asked for last. */
+  private loading: Promise<unknown> = Promise.resolve();
   observer: Observer | null = null;
 
   constructor(
     private readonly session: Session,
     private readonly makeClient: () => PolicyClient = () => new PolicyClient(),
+    private readonly fetchFn: typeof fetch = (...a) => fetch(...a),
   ) {}
+
+  /** Read the built-in model list and load its default model; says why when either fails. */
+  async loadDefault(prefer: BackendPreference = 'auto'): Promise<boolean> {
+    let catalog: ModelCatalog;
+    try {
+      catalog = await fetchCatalog('models/catalog.json', this.fetchFn);
+    } catch (e) {
+      this.store.set({ catalogError: `No built-in model: ${e instanceof Error ? e.message : String(e)}` });
+      return false;
+    }
+    this.store.set({ catalog, catalogError: null });
+    // A model the person loaded meanwhile wins over the default.
+    if (this.state.status !== 'none' || this.state.url) return false;
+    return this.load(builtinModelUrl(catalog.default), prefer);
+  }
 
   get state(): PolicyState {
     return this.store.get();
   }
 
-  async load(url: string, prefer: BackendPreference = 'auto'): Promise<boolean> {
+  load(url: string, prefer: BackendPreference = 'auto'): Promise<boolean> {
+    const next = this.loading.then(() => this.loadNow(url, prefer));
+    this.loading = next;
+    return next;
+  }
+
+  private async loadNow(url: string, prefer: BackendPreference): Promise<boolean> {
     const trimmed = url.trim();
     if (!trimmed) {
       this.store.set({ error: 'Enter the URL of a model folder (it holds policy.json).' });

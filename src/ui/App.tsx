@@ -46,7 +46,11 @@ export function App() {
 
 function Loaded({ session, onError }: { session: Session; onError: (m: string) => void }) {
   const [policy] = useState(() => new PolicyController(session));
-  useEffect(() => () => policy.dispose(), [policy]);
+  useEffect(() => {
+    // The built-in policy loads on start, so Run works straight away.
+    void policy.loadDefault();
+    return () => policy.dispose();
+  }, [policy]);
   useTeleopKeys(session);
   return (
     <main>

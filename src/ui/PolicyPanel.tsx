@@ -1,7 +1,9 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
+import { builtinModelUrl } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
+import { InstructionHints } from './InstructionHints';
 import { PolicyHud } from './PolicyHud';
 import { useSessionState } from './useSession';
 
@@ -11,10 +13,32 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
   const [url, setUrl] = useState(p.url);
   const [prefer, setPrefer] = useState<BackendPreference>('auto');
   const loading = p.status === 'loading';
+  const builtin = p.catalog?.models.find((m) => builtinModelUrl(m.id) === url.trim());
+  const pick = (id: string) => {
+    if (id === 'custom') {
+      setUrl('');
+      return;
+    }
+    setUrl(builtinModelUrl(id));
+    void policy.load(builtinModelUrl(id), prefer);
+  };
 
   return (
     <section className="policy">
-      <label htmlFor="model-url">Policy model</label>
+      <label htmlFor="model-picker">Policy model</label>
+      <div className="row">
+        <select id="model-picker" data-testid="model-picker" value={builtin?.id ?? 'custom'} onChange={(e) => pick(e.target.value)} disabled={loading}>
+          {p.catalog?.models.map((m) => (
+            <option key={m.id} value={m.id} title={m.summary}>
+              {m.label}
+              {m.id === p.catalog?.default ? ' (default)' : ''}
+            </option>
+          ))}
+          <option value="custom">Model from a URL…</option>
+        </select>
+      </div>
+      {builtin?.summary && <p className="message">{builtin.summary}</p>}
+      {p.catalogError && <p className="message error">{p.catalogError}</p>}
       <div className="row">
         <input
           id="model-url"
@@ -52,6 +76,7 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
           <input type="checkbox" checked={p.options.ensemble} onChange={(e) => policy.setOptions({ ensemble: e.target.checked })} /> ensemble
         </label>
       </div>
+      {p.info && <InstructionHints instruction={s.instruction} trained={p.info.manifest.tokenizer.instructions} />}
       {p.info && <PolicyHud state={p} />}
     </section>
   );
