@@ -6,6 +6,8 @@ test.describe('playground', () => {
     const errors = collectErrors(page);
     await page.goto('/');
     await expect(page.getByTestId('status-text')).toHaveText('Idle');
+    // The insets show the built-in policy's own camera resolution once it has loaded.
+    await expect(page.getByTestId('model-status')).toContainText('Loaded', { timeout: 60_000 });
     await page.waitForTimeout(1500);
     const viewer = await canvasStats(page, 'viewer');
     const front = await canvasStats(page, 'inset-front');
@@ -13,8 +15,8 @@ test.describe('playground', () => {
     expect(viewer.std).toBeGreaterThan(10);
     expect(front.std).toBeGreaterThan(10);
     expect(wrist.std).toBeGreaterThan(5);
-    expect(front.width).toBe(128);
-    expect(front.height).toBe(128);
+    expect(front.width).toBe(64);
+    expect(front.height).toBe(64);
     // Three different viewpoints: no two images alike.
     expect(meanAbsDiff(viewer.thumb, front.thumb)).toBeGreaterThan(8);
     expect(meanAbsDiff(front.thumb, wrist.thumb)).toBeGreaterThan(8);

@@ -94,7 +94,16 @@ describe('training pipeline', () => {
 
   it('trains the flow head and exports an encoder and a denoiser that match PyTorch', async () => {
     const out = join(work, 'flow');
-    run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', out, '--head', 'flow', '--steps', '3', '--batch', '4', '--threads', '1']);
+    // One episode held out: the log carries the validation error per joint, in degrees.
+    run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', out, '--head', 'flow', '--steps', '3', '--batch', '4', '--threads', '1', '--val-episodes', '1']);
+    const trainLog = JSON.parse(readFileSync(join(out, 'train_log.json'), 'utf8'));
+    const lastVal = trainLog.log.at(-1).val_abs_error as number[];
+    expect(lastVal).toHaveLength(6);
+    for (const e of lastVal) expect(Number.isFinite(e) && e >= 0).toBe(true);
+    expect(trainLog.episodes).toBe(1);
+    // A run resumes from the checkpoint of the same head and refuses the other head's.
+    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'flow2'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt')])).toMatch(/exported to/);
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'bins2'), '--head', 'bins', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt')])).toThrow(/holds a flow model/);
     const p: Parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8'));
     const enc = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'encoder.onnx'))), 'wasm', 'encoder.onnx');
     const ctx = (await enc.run(observationFeeds(p))).context;

@@ -12,6 +12,7 @@ import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
 import { PolicyClient } from '../../src/policy/client';
 import type { EpisodeResult } from '../../src/sim/episode';
+import { FailureTracker, type FailureKind } from '../../src/sim/failure';
 import type { PolicyInfo } from '../../src/policy/protocol';
 import { generateEpisode, TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
@@ -20,6 +21,8 @@ import { SimWorld } from '../../src/sim/world';
 export interface EvalEpisode extends EpisodeResult {
   inferences: number;
   droppedNaN: number;
+  /** Why it failed, judged from sim state (null on success). */
+  failure: FailureKind | null;
 }
 
 let client: PolicyClient | null = null;
@@ -65,6 +68,7 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
     { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble: false, stallTicks: 1 },
   );
   const monitor = new TaskMonitor(ep.task, ep.scene);
+  const tracker = new FailureTracker(ep.task, ep.scene);
   const period = 1 / m.control_hz;
   const limit = TIME_LIMIT[family];
   const wallStart = performance.now();
@@ -81,13 +85,25 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
     world.stepControl();
     tick++;
     monitor.update(world, period);
+    tracker.update(world);
   }
   loop.stop();
   const st = loop.stats(tick);
   for (const cam of cams) cam.dispose();
   tabletop.dispose();
   world.dispose();
-  return { seed, family, instruction: ep.instruction, success: monitor.status === 'success', steps: tick, simSeconds: world.time, inferences: st.inferences, droppedNaN: st.droppedNaN };
+  const success = monitor.status === 'success';
+  return {
+    seed,
+    family,
+    instruction: ep.instruction,
+    success,
+    steps: tick,
+    simSeconds: world.time,
+    inferences: st.inferences,
+    droppedNaN: st.droppedNaN,
+    failure: success ? null : tracker.classify(),
+  };
 }
 
 (window as unknown as { __eval: { load: typeof load; episode: typeof episode } }).__eval = { load, episode };

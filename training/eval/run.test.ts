@@ -20,6 +20,13 @@ describe('npm run eval', () => {
     expect(r.families.push.success_rate).toBe(0);
     expect(r.families.push.expert_success_rate).toBe(1);
     expect(r.overall).toEqual({ episodes: 1, successes: 0, success_rate: 0, expert_success_rate: 1 });
+    // The failure is categorised from sim state, per episode and per family.
+    expect(r.episodes).toHaveLength(1);
+    expect(['not_reached', 'wrong_object', 'pushed_short']).toContain(r.episodes[0].failure);
+    const counts = r.families.push.failures as Record<string, number>;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(counts[r.episodes[0].failure]).toBe(1);
+    expect(out).toMatch(/failures\s+wrong_object\s+not_reached/);
   });
 
   it('refuses a model folder outside the project', () => {

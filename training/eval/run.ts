@@ -10,6 +10,7 @@ import { runEpisode } from '../../src/sim/episode';
 import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
 import { parseArgs } from '../../tools/args';
 import { formatTable, summarise } from '../../tools/summary';
+import { countFailures, formatFailures } from './failures';
 import type { EvalEpisode } from './page';
 
 async function main(): Promise<void> {
@@ -54,16 +55,19 @@ async function main(): Promise<void> {
   }
   const summary = summarise(policy);
   const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
+  const failures = countFailures(policy);
   const families_: Record<string, unknown> = {};
-  for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null };
+  for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null, failures: failures[f] };
   const result = {
     model: rel,
     mode: args.sync ? 'sync' : 'async',
     seed_start: args['seed-start'],
     families: families_,
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
+    episodes: policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, sim_seconds: p.simSeconds, failure: p.failure })),
   };
   console.log(formatTable(summary));
+  console.log(formatFailures(failures));
   console.log(`expert on the same seeds: ${(expert.overall.success_rate * 100).toFixed(1)} %`);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 }
