@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GraphSession, type TensorIn } from '../src/policy/engine';
 import { FsModelSource } from '../src/policy/fsSource';
 import { VlaPolicy } from '../src/policy/policy';
+import { checkParity, PARITY_TOLERANCE } from './parity';
 
 const work = mkdtempSync(join(tmpdir(), 'webvla-pipeline-'));
 const data = join(work, 'demos');
@@ -19,31 +19,6 @@ const RES = 32;
 
 function run(cmd: string, args: string[], timeout = 240_000): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout });
-}
-
-interface Parity {
-  inputs: Record<string, number[]>;
-  outputs: Record<string, number[]>;
-}
-
-function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return m;
-}
-
-const f32 = (xs: number[], dims: number[]): TensorIn => ({ type: 'float32', data: Float32Array.from(xs), dims });
-const i64 = (xs: number[], dims: number[]): TensorIn => ({ type: 'int64', data: BigInt64Array.from(xs, (x) => BigInt(x)), dims });
-
-function observationFeeds(p: Parity): Record<string, TensorIn> {
-  const L = p.inputs.input_ids.length;
-  return {
-    image_front: f32(p.inputs.image_front, [1, 3, RES, RES]),
-    image_wrist: f32(p.inputs.image_wrist, [1, 3, RES, RES]),
-    input_ids: i64(p.inputs.input_ids, [1, L]),
-    attention_mask: i64(p.inputs.attention_mask, [1, L]),
-    state: f32(p.inputs.state, [1, 6]),
-  };
 }
 
 describe('training pipeline', () => {
@@ -78,12 +53,9 @@ describe('training pipeline', () => {
     expect(log).toMatch(/exported to/);
     const trainLog = JSON.parse(readFileSync(join(out, 'train_log.json'), 'utf8'));
     expect(trainLog.processes).toBe(2);
-    const p: Parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8'));
-    const g = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'model.onnx'))), 'wasm', 'model.onnx');
-    const logits = (await g.run(observationFeeds(p))).logits;
-    expect(logits.length).toBe(p.outputs.logits.length);
-    expect(maxRelErr(logits, p.outputs.logits)).toBeLessThan(1e-4);
-    await g.release();
+    const errors = await checkParity(out);
+    expect(Object.keys(errors)).toEqual(['logits']);
+    expect(errors.logits).toBeLessThan(PARITY_TOLERANCE);
     const policy = await VlaPolicy.load(new FsModelSource(out), 'wasm');
     const px = new Uint8Array(RES * RES * 4).fill(100);
     const r = await policy.predictChunk({ images: { front: px, wrist: px.slice() }, state: [0, -40, 40, 60, 0, 30], instruction: 'push the red cube to the left' });
@@ -104,15 +76,9 @@ describe('training pipeline', () => {
     // A run resumes from the checkpoint of the same head and refuses the other head's.
     expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'flow2'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt')])).toMatch(/exported to/);
     expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'bins2'), '--head', 'bins', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt')])).toThrow(/holds a flow model/);
-    const p: Parity = JSON.parse(readFileSync(join(out, 'parity.json'), 'utf8'));
-    const enc = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'encoder.onnx'))), 'wasm', 'encoder.onnx');
-    const ctx = (await enc.run(observationFeeds(p))).context;
-    expect(maxRelErr(ctx, p.outputs.context)).toBeLessThan(1e-4);
-    const den = await GraphSession.create(new Uint8Array(readFileSync(join(out, 'denoiser.onnx'))), 'wasm', 'denoiser.onnx');
-    const v = (await den.run({ x_t: f32(p.inputs.x_t, [1, 8, 6]), t: f32(p.inputs.t, [1]), context: f32(p.outputs.context, [1, ctx.length]) })).velocity;
-    expect(maxRelErr(v, p.outputs.velocity)).toBeLessThan(1e-4);
-    await enc.release();
-    await den.release();
+    const errors = await checkParity(out);
+    expect(Object.keys(errors).sort()).toEqual(['context', 'velocity']);
+    for (const e of Object.values(errors)) expect(e).toBeLessThan(PARITY_TOLERANCE);
     const policy = await VlaPolicy.load(new FsModelSource(out), 'wasm');
     expect(policy.manifest.head.type).toBe('flow');
     await policy.release();

@@ -69,7 +69,7 @@ const linkSchema = z
       .min(1)
       .max(300, 'is longer than 300 characters')
       // Printable text only: no control characters smuggled into the UI.
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'contains control characters'),
+      .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'contains control characters'),
     model: z.string().max(500, 'is longer than 500 characters').transform(parseModel),
     mode: z.enum(['async', 'sync']),
     eye: triple,

@@ -45,6 +45,8 @@ export class VlaPolicy {
     const manifest = parseManifest(await readJson(source, 'policy.json'));
     let backend = await chooseBackend(prefer);
     const files = graphFiles(manifest);
+    const tok = manifest.tokenizer.path;
+    await source.plan?.([...Object.values(files), `${tok}/tokenizer.json`, `${tok}/tokenizer_config.json`]);
     const bytes: Record<string, Uint8Array> = {};
     for (const [role, file] of Object.entries(files)) bytes[role] = await source.read(file);
     let graphs: Record<string, GraphSession>;
