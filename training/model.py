@@ -104,6 +104,18 @@ class ObservationEncoder(nn.Module):
         return self.fuse(torch.cat(feats + [self.state(state), lang], dim=-1))
 
 
+class AuxHead(nn.Module):
+    """Training only: predicts where the instructed object is and where it must go (table x, y) from the
+    context. It teaches the encoder to ground "the red cube" in the image early; the exported graphs leave it out."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(dim, 128), nn.ReLU(inplace=True), nn.Linear(128, 4))
+
+    def forward(self, ctx):
+        return self.net(ctx)
+
+
 class BinsPolicy(nn.Module):
     """Per action dimension and step: logits over `bins` bins of the normalised range [-1, 1]."""
 
@@ -114,11 +126,13 @@ class BinsPolicy(nn.Module):
         self.slots = nn.Linear(dim, chunk * act_dim * 32)
         self.pos = nn.Parameter(torch.zeros(chunk * act_dim, 32))
         self.logits = nn.Sequential(nn.ReLU(), nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, bins))
+        self.aux = AuxHead(dim)
 
-    def forward(self, image_front, image_wrist, input_ids, attention_mask, state):
+    def forward(self, image_front, image_wrist, input_ids, attention_mask, state, with_aux=False):
         ctx = self.encoder([image_front, image_wrist], input_ids, attention_mask, state)
         s = self.slots(ctx).view(-1, self.chunk * self.act_dim, 32) + self.pos
-        return self.logits(s).view(-1, self.chunk, self.act_dim, self.bins)
+        logits = self.logits(s).view(-1, self.chunk, self.act_dim, self.bins)
+        return (logits, self.aux(ctx)) if with_aux else logits
 
 
 def time_embedding(t, dim=32):
@@ -157,13 +171,15 @@ class FlowPolicy(nn.Module):
         super().__init__()
         self.enc = FlowEncoder(vocab_size, dim)
         self.den = FlowDenoiser(chunk, dim)
+        self.aux = AuxHead(dim)
 
     def forward(self, batch, actions_n):
-        """The training loss (forward, so DDP all-reduces its gradients)."""
-        return self.loss(batch, actions_n)
-
-    def loss(self, batch, actions_n):
+        """The training loss and the auxiliary prediction (forward, so DDP all-reduces their gradients)."""
         ctx = self.enc(*batch)
+        return self.loss(batch, actions_n, ctx), self.aux(ctx)
+
+    def loss(self, batch, actions_n, ctx=None):
+        ctx = self.enc(*batch) if ctx is None else ctx
         b = actions_n.shape[0]
         # pi0 samples t ~ Beta(1.5, 1): more weight near t = 1 (noisy), where the flow is hardest.
         t = torch.distributions.Beta(1.5, 1.0).sample((b,)).to(actions_n.device) * 0.999 + 0.001

@@ -28,6 +28,7 @@ import model as tm  # noqa: E402
 ACTION_NAMES = ["shoulder_pan.pos", "shoulder_lift.pos", "elbow_flex.pos", "wrist_flex.pos", "wrist_roll.pos", "gripper.pos"]
 IMAGE_MEAN = [0.5, 0.5, 0.5]
 IMAGE_STD = [0.25, 0.25, 0.25]
+AUX_SCALE = 5.0  # table metres → about unit scale for the auxiliary regression
 
 
 def parse_args(argv=None):
@@ -48,6 +49,8 @@ def parse_args(argv=None):
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--val-episodes", type=int, default=0, help="successful episodes held out for the validation error (degrees)")
     p.add_argument("--bin-sigma", type=float, default=1.5, help="bins head: width of the Gaussian soft target, in bins (0: one-hot)")
+    p.add_argument("--aux-weight", type=float, default=1.0, help="weight of the auxiliary where-is-it loss (episodes need aux.json: tsx training/auxTargets.ts DATA)")
+    p.add_argument("--state-noise", type=float, default=0.1, help="std of Gaussian noise on the normalised joint state input, against copying the state")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     return p.parse_args(argv)
 
@@ -83,7 +86,10 @@ def load_episodes(folder, tokenizer):
         state = np.fromfile(os.path.join(d, "state.f32"), dtype="<f4").reshape(n, 6)
         action = np.fromfile(os.path.join(d, "action.f32"), dtype="<f4").reshape(n, 6)
         ids, mask = tokenizer(meta["instruction"])
-        eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask})
+        aux_path = os.path.join(d, "aux.json")
+        aux = json.load(open(aux_path)) if os.path.isfile(aux_path) else None
+        aux = np.array(aux["target"] + aux["goal"], dtype=np.float32) if aux else None
+        eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask, "aux": aux})
     if not eps:
         raise SystemExit(f"no successful episodes in {folder}")
     return eps
@@ -102,8 +108,8 @@ def stats(eps):
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
-    def __init__(self, eps, st, chunk, head, rank, world, seed):
-        self.eps, self.st, self.chunk, self.head = eps, st, chunk, head
+    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0):
+        self.eps, self.st, self.chunk, self.head, self.state_noise = eps, st, chunk, head, state_noise
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
         index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"]))]
@@ -118,7 +124,7 @@ class Sampler:
     def batch(self, n, augment=True):
         picks = self.rng.integers(0, len(self.index), n)
         self.last_picks = [self.index[k] for k in picks]
-        fronts, wrists, ids, masks, states, acts = [], [], [], [], [], []
+        fronts, wrists, ids, masks, states, acts, auxs = [], [], [], [], [], [], []
         for k in picks:
             i, t = self.index[k]
             e = self.eps[i]
@@ -128,10 +134,15 @@ class Sampler:
             wrists.append(e["cams"]["wrist"][t])
             ids.append(e["ids"])
             masks.append(e["mask"])
-            states.append((e["state"][t] - self.st["state_mean"]) / self.st["state_std"])
+            s = (e["state"][t] - self.st["state_mean"]) / self.st["state_std"]
+            if augment and self.state_noise > 0:
+                s = s + self.rng.normal(0, self.state_noise, s.shape)
+            states.append(s)
+            auxs.append(e["aux"] if e["aux"] is not None else np.full(4, np.nan, np.float32))
             acts.append(self.norm_actions(e["action"][steps]))
         f = images(np.stack(fronts), augment, self.rng)
         w = images(np.stack(wrists), augment, self.rng)
+        self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
         return (
             [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
             torch.tensor(np.stack(acts), dtype=torch.float32),
@@ -215,22 +226,32 @@ def main(argv=None):
         ck = torch.load(args.resume)
         if ck["head"] != args.head:
             raise SystemExit(f"--resume: {args.resume} holds a {ck['head']} model, not {args.head}")
-        net.load_state_dict(ck["model"])
+        # Not strict: a checkpoint from before a training-only module (the auxiliary head) still warm-starts.
+        missing, unexpected = net.load_state_dict(ck["model"], strict=False)
+        if unexpected or any(not k.startswith("aux.") for k in missing):
+            raise SystemExit(f"--resume: {args.resume} does not fit this model (missing {missing}, unexpected {unexpected})")
     ema.load_state_dict(net.state_dict())
     ema.eval()
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
-    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed)
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise)
     val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99) if val_eps else None
     log = []
     t0 = time.time()
     for step in range(args.steps):
         batch, acts = sampler.batch(args.batch)
         # Through the (DDP-wrapped) forward, so gradients are all-reduced across processes.
-        loss = bins_loss(train_net(*batch), acts, 256, args.bin_sigma) if args.head == "bins" else train_net(batch, acts)
+        if args.head == "bins":
+            logits, aux = train_net(*batch, with_aux=True)
+            loss = bins_loss(logits, acts, 256, args.bin_sigma)
+        else:
+            loss, aux = train_net(batch, acts)
+        known = ~torch.isnan(sampler.last_aux[:, 0])
+        aux_loss = F.mse_loss(aux[known], sampler.last_aux[known]) if bool(known.any()) else aux.sum() * 0.0
+        total = loss + args.aux_weight * aux_loss
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
         sched.step()
@@ -240,8 +261,8 @@ def main(argv=None):
             for pe, p in zip(ema.parameters(), net.parameters()):
                 pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
         if rank == 0 and (step % args.log_every == 0 or step == args.steps - 1):
-            entry = {"step": step, "loss": float(loss), "seconds": time.time() - t0}
-            line = f"step {step:6d}  loss {float(loss):.4f}  {time.time() - t0:7.1f} s"
+            entry = {"step": step, "loss": float(loss), "aux_loss": float(aux_loss), "seconds": time.time() - t0}
+            line = f"step {step:6d}  loss {float(loss):.4f}  aux {float(aux_loss):.4f}  {time.time() - t0:7.1f} s"
             if val is not None and (step % (args.log_every * 10) == 0 or step == args.steps - 1):
                 err = validation_error(ema, args.head, val, st, args.flow_steps)
                 entry["val_abs_error"] = err
@@ -254,22 +275,22 @@ def main(argv=None):
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
         torch.save({"head": args.head, "model": final.state_dict()}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
-        export(final, args, st, res, tok, log, len(eps), world, instructions)
+        sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7).batch(1, augment=False)
+        export(final, args, st, res, tok, log, len(eps), world, instructions, sample)
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
 
 
-def export(net, args, st, res, tok, log, episodes, world, instructions):
+def export(net, args, st, res, tok, log, episodes, world, instructions, sample):
     os.makedirs(args.out, exist_ok=True)
     net.eval()
     L = args.max_length
     example = [torch.zeros(1, 3, res, res), torch.zeros(1, 3, res, res), torch.zeros(1, L, dtype=torch.int64), torch.ones(1, L, dtype=torch.int64), torch.zeros(1, 6)]
     names = ["image_front", "image_wrist", "input_ids", "attention_mask", "state"]
     rng = np.random.default_rng(123)
-    parity_in = [torch.tensor(rng.normal(size=(1, 3, res, res)), dtype=torch.float32), torch.tensor(rng.normal(size=(1, 3, res, res)), dtype=torch.float32),
-                 torch.tensor([tok("put the red cube in the blue bowl")[0]], dtype=torch.int64), torch.tensor([tok("put the red cube in the blue bowl")[1]], dtype=torch.int64),
-                 torch.tensor(rng.normal(size=(1, 6)), dtype=torch.float32)]
+    # Parity on a real recorded frame: the inputs the runtime will see, not only noise.
+    parity_in = sample
     parity = {"inputs": {n: x.reshape(-1).tolist() for n, x in zip(names, parity_in)}}
     with torch.no_grad():
         if args.head == "bins":

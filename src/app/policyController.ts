@@ -8,7 +8,9 @@ import { defaultSimLimits } from '../control/safety';
 import { builtinModelUrl, fetchCatalog, type ModelCatalog } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
 import { PolicyClient } from '../policy/client';
+import { clearModelCache } from '../policy/modelFetch';
 import type { PolicyInfo } from '../policy/protocol';
+import type { LoadProgress } from '../policy/source';
 import type { Session } from './session';
 import { Store } from './store';
 
@@ -25,6 +27,10 @@ export interface PolicyState {
   /** The models shipped with the app (null until models/catalog.json has been read). */
   catalog: ModelCatalog | null;
   catalogError: string | null;
+  /** Bytes of the load in flight (null when none is downloading). */
+  progress: LoadProgress | null;
+  /** How the loaded model arrived: bytes and files from cache (null for in-memory files). */
+  lastLoad: LoadProgress | null;
 }
 
 /** How often the HUD refreshes (ms). */
@@ -45,6 +51,8 @@ export class PolicyController {
     hud: null,
     catalog: null,
     catalogError: null,
+    progress: null,
+    lastLoad: null,
   });
   private client: PolicyClient | null = null;
   private loop: PolicyLoop | null = null;
@@ -79,29 +87,50 @@ export class PolicyController {
   }
 
   load(url: string, prefer: BackendPreference = 'auto'): Promise<boolean> {
-    const next = this.loading.then(() => this.loadNow(url, prefer));
+    const trimmed = url.trim();
+    if (!trimmed) {
+      this.store.set({ error: 'Enter the URL of a model folder (it holds policy.json).' });
+      return Promise.resolve(false);
+    }
+    return this.enqueue(trimmed, (client) => client.load(trimmed, prefer, (progress) => this.store.set({ progress })));
+  }
+
+  /** Load a model whose files are in memory (a dropped folder or zip), keyed by path inside the folder. */
+  loadFiles(label: string, files: Record<string, Uint8Array>, prefer: BackendPreference = 'auto'): Promise<boolean> {
+    return this.enqueue(label, (client) => client.loadFiles(label, files, prefer));
+  }
+
+  /** Stop the download in flight; the model loaded before stays in use. */
+  async cancelLoad(): Promise<void> {
+    if (this.state.status === 'loading') await this.client?.cancelLoad();
+  }
+
+  /** Forget every cached model download. */
+  async clearCache(): Promise<boolean> {
+    return clearModelCache();
+  }
+
+  private enqueue(what: string, run: (client: PolicyClient) => Promise<PolicyInfo>): Promise<boolean> {
+    const next = this.loading.then(() => this.loadNow(what, run));
     this.loading = next;
     return next;
   }
 
-  private async loadNow(url: string, prefer: BackendPreference): Promise<boolean> {
-    const trimmed = url.trim();
-    if (!trimmed) {
-      this.store.set({ error: 'Enter the URL of a model folder (it holds policy.json).' });
-      return false;
-    }
-    const previous = this.state.status === 'ready' ? 'ready' : this.state.info ? 'ready' : 'none';
-    this.store.set({ status: 'loading', url: trimmed, error: null });
+  private async loadNow(what: string, run: (client: PolicyClient) => Promise<PolicyInfo>): Promise<boolean> {
+    const previous = this.state.info ? 'ready' : 'none';
+    this.store.set({ status: 'loading', url: what, error: null, progress: null });
     this.client ??= this.makeClient();
     try {
-      const info = await this.client.load(trimmed, prefer);
+      const info = await run(this.client);
       this.observer?.setPolicyCameras(info.manifest.cameras);
-      this.store.set({ status: 'ready', info, error: null });
+      this.store.set({ status: 'ready', info, error: null, progress: null, lastLoad: this.state.progress });
       return true;
     } catch (e) {
+      const cancelled = e instanceof Error && 'kind' in e && e.kind === 'DownloadCancelled';
       const message = e instanceof Error ? e.message : String(e);
+      const error = cancelled ? `Loading ${what} was cancelled.` : `Could not load ${what}: ${message}`;
       // The worker kept the previous model: the app keeps using it.
-      this.store.set({ status: previous === 'ready' ? 'ready' : 'error', error: `Could not load ${trimmed}: ${message}`, url: this.state.info?.source ?? trimmed });
+      this.store.set({ status: previous === 'ready' ? 'ready' : 'error', error, url: this.state.info?.source ?? what, progress: null });
       return false;
     }
   }

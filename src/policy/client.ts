@@ -2,6 +2,7 @@
 import type { BackendPreference } from './engine';
 import type { StageTimings } from './policy';
 import type { PolicyInfo, WorkerReply, WorkerRequest } from './protocol';
+import type { LoadProgress } from './source';
 
 export class PolicyError extends Error {
   constructor(
@@ -19,7 +20,7 @@ export interface InferReply {
   timings: StageTimings;
 }
 
-type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void; onProgress?: (p: LoadProgress) => void };
 
 export class PolicyClient {
   private readonly worker: Worker;
@@ -32,6 +33,10 @@ export class PolicyClient {
     this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
       const p = this.pending.get(e.data.id);
       if (!p) return;
+      if (e.data.status === 'progress') {
+        p.onProgress?.(e.data.progress);
+        return;
+      }
       this.pending.delete(e.data.id);
       if (e.data.status === 'error') p.reject(new PolicyError(e.data.kind, e.data.message));
       else p.resolve(e.data);
@@ -42,18 +47,35 @@ export class PolicyClient {
     };
   }
 
-  private request<T extends WorkerReply['status']>(req: WorkerRequest, transfer: Transferable[] = []): Promise<Extract<WorkerReply, { status: T }>> {
+  private request<T extends WorkerReply['status']>(
+    req: WorkerRequest,
+    transfer: Transferable[] = [],
+    onProgress?: (p: LoadProgress) => void,
+  ): Promise<Extract<WorkerReply, { status: T }>> {
     return new Promise((resolve, reject) => {
-      this.pending.set(req.id, { resolve: resolve as (r: WorkerReply) => void, reject });
+      this.pending.set(req.id, { resolve: resolve as (r: WorkerReply) => void, reject, onProgress });
       this.worker.postMessage(req, transfer);
     });
   }
 
   /** Load a model folder by URL; on failure the previous model stays loaded. */
-  async load(baseUrl: string, prefer: BackendPreference = 'auto'): Promise<PolicyInfo> {
-    const r = await this.request<'ready'>({ type: 'load', id: this.nextId++, baseUrl, prefer });
+  async load(baseUrl: string, prefer: BackendPreference = 'auto', onProgress?: (p: LoadProgress) => void): Promise<PolicyInfo> {
+    const r = await this.request<'ready'>({ type: 'load', id: this.nextId++, baseUrl, prefer }, [], onProgress);
     this.info = r.info;
     return r.info;
+  }
+
+  /** Load model files held in memory (a dropped folder or an unzipped archive); the bytes are transferred. */
+  async loadFiles(label: string, files: Record<string, Uint8Array>, prefer: BackendPreference = 'auto'): Promise<PolicyInfo> {
+    const transfer = [...new Set(Object.values(files).map((f) => f.buffer as ArrayBuffer))];
+    const r = await this.request<'ready'>({ type: 'loadFiles', id: this.nextId++, label, files, prefer }, transfer);
+    this.info = r.info;
+    return r.info;
+  }
+
+  /** Stop the download in flight; its load then fails with DownloadCancelled and the previous model stays. */
+  async cancelLoad(): Promise<void> {
+    await this.request<'cancelled'>({ type: 'cancel', id: this.nextId++ });
   }
 
   /** Pixels are transferred, not copied: the caller must not reuse `images` buffers afterwards. */

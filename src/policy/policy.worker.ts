@@ -5,7 +5,8 @@
  */
 import { VlaPolicy } from './policy';
 import type { WorkerReply, WorkerRequest } from './protocol';
-import { UrlModelSource } from './source';
+import { openModelCache } from './modelFetch';
+import { MemoryModelSource, type ModelSource, UrlModelSource } from './source';
 
 interface WorkerScope {
   name: string;
@@ -16,6 +17,8 @@ const scope = self as unknown as WorkerScope;
 
 let policy: VlaPolicy | null = null;
 let chain: Promise<void> = Promise.resolve();
+/** The download in flight, so a cancel can stop it. */
+let downloading: AbortController | null = null;
 
 function reply(msg: WorkerReply): void {
   scope.postMessage(msg);
@@ -24,10 +27,27 @@ function reply(msg: WorkerReply): void {
 async function handle(req: WorkerRequest): Promise<void> {
   try {
     switch (req.type) {
-      case 'load': {
+      case 'load':
+      case 'loadFiles': {
         const t0 = performance.now();
-        const source = new UrlModelSource(req.baseUrl);
-        const next = await VlaPolicy.load(source, req.prefer);
+        let source: ModelSource;
+        if (req.type === 'load') {
+          downloading = new AbortController();
+          const id = req.id;
+          source = new UrlModelSource(req.baseUrl, {
+            cache: await openModelCache(),
+            signal: downloading.signal,
+            onProgress: (progress) => reply({ status: 'progress', id, progress }),
+          });
+        } else {
+          source = new MemoryModelSource(req.label, new Map(Object.entries(req.files)));
+        }
+        let next: VlaPolicy;
+        try {
+          next = await VlaPolicy.load(source, req.prefer);
+        } finally {
+          downloading = null;
+        }
         // Warm-up: WebGPU compiles shaders on the first run; do it before saying "ready".
         const m = next.manifest;
         const images = Object.fromEntries(m.cameras.map((c) => [c.name, new Uint8Array(c.width * c.height * 4)]));
@@ -38,6 +58,8 @@ async function handle(req: WorkerRequest): Promise<void> {
         reply({ status: 'ready', id: req.id, info: { name: m.name, source: source.label, backend: next.backend, manifest: m, loadMs: performance.now() - t0 } });
         return;
       }
+      case 'cancel':
+        return;
       case 'infer': {
         if (!policy) throw new Error('no policy is loaded');
         const r = await policy.predictChunk({ images: req.images, state: req.state, instruction: req.instruction }, req.noiseSeed);
@@ -65,6 +87,11 @@ async function handle(req: WorkerRequest): Promise<void> {
 
 if (scope.name !== 'em-pthread') {
   scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
+    if (e.data.type === 'cancel') {
+      downloading?.abort();
+      reply({ status: 'cancelled', id: e.data.id });
+      return;
+    }
     // One request at a time, in order: loads and inferences never interleave.
     chain = chain.then(() => handle(e.data));
   };

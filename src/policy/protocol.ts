@@ -2,9 +2,14 @@
 import type { BackendChoice, BackendPreference } from './engine';
 import type { PolicyManifest } from './manifest';
 import type { StageTimings } from './policy';
+import type { LoadProgress } from './source';
 
 export type WorkerRequest =
   | { type: 'load'; id: number; baseUrl: string; prefer: BackendPreference }
+  /** Model files already in memory (a dropped folder or zip): path → bytes. */
+  | { type: 'loadFiles'; id: number; label: string; files: Record<string, Uint8Array>; prefer: BackendPreference }
+  /** Handled at once, not queued: stops the download of the load in flight. */
+  | { type: 'cancel'; id: number }
   | { type: 'infer'; id: number; images: Record<string, Uint8Array>; state: number[]; instruction: string; noiseSeed: number }
   | { type: 'tokenize'; id: number; instruction: string }
   | { type: 'unload'; id: number };
@@ -19,6 +24,9 @@ export interface PolicyInfo {
 
 export type WorkerReply =
   | { status: 'ready'; id: number; info: PolicyInfo }
+  /** Sent while a load downloads; the load's final reply follows. */
+  | { status: 'progress'; id: number; progress: LoadProgress }
+  | { status: 'cancelled'; id: number }
   | { status: 'result'; id: number; actions: number[][]; nonFinite: boolean; timings: StageTimings }
   | { status: 'tokens'; id: number; ids: number[] }
   | { status: 'unloaded'; id: number }

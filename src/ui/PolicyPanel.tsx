@@ -1,10 +1,14 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
+import { ModelDropError, modelFilesFromEntries, modelFilesFromZip } from '../app/modelFiles';
 import { builtinModelUrl } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
 import { InstructionHints } from './InstructionHints';
+import type { LoadProgress } from '../policy/source';
+import { formatBytes, LoadProgressBar } from './LoadProgressBar';
 import { PolicyHud } from './PolicyHud';
+import { readDrop } from './readDrop';
 import { useSessionState } from './useSession';
 
 export function PolicyPanel({ session, policy }: { session: Session; policy: PolicyController }) {
@@ -12,6 +16,18 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
   const s = useSessionState(session);
   const [url, setUrl] = useState(p.url);
   const [prefer, setPrefer] = useState<BackendPreference>('auto');
+  const [dropError, setDropError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [cacheNote, setCacheNote] = useState<string | null>(null);
+  const loadDropped = async (get: () => Promise<{ label: string; files: Record<string, Uint8Array> }>) => {
+    setDropError(null);
+    try {
+      const { label, files } = await get();
+      await policy.loadFiles(label, files, prefer);
+    } catch (e) {
+      setDropError(e instanceof ModelDropError ? e.message : `Could not read the dropped files: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   const loading = p.status === 'loading';
   const builtin = p.catalog?.models.find((m) => builtinModelUrl(m.id) === url.trim());
   const pick = (id: string) => {
@@ -38,6 +54,45 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
         </select>
       </div>
       {builtin?.summary && <p className="message">{builtin.summary}</p>}
+      <section
+        className={dragging ? 'drop-zone dragging' : 'drop-zone'}
+        data-testid="model-drop"
+        aria-label="Drop a model folder or zip"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          const data = e.dataTransfer;
+          void loadDropped(async () => {
+            const d = await readDrop(data);
+            return { label: d.label, files: d.zip ? modelFilesFromZip(d.zip, d.label) : modelFilesFromEntries(d.entries, d.label) };
+          });
+        }}
+      >
+        Drop a model folder or .zip here, or{' '}
+        <label className="file-pick">
+          choose a .zip
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            data-testid="model-zip"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void loadDropped(async () => ({ label: f.name, files: modelFilesFromZip(new Uint8Array(await f.arrayBuffer()), f.name) }));
+            }}
+          />
+        </label>
+      </section>
+      {dropError && (
+        <p className="message error" role="alert" data-testid="drop-error">
+          {dropError}
+        </p>
+      )}
       {p.catalogError && <p className="message error">{p.catalogError}</p>}
       <div className="row">
         <input
@@ -61,8 +116,9 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
           {loading ? 'Loading…' : 'Load'}
         </button>
       </div>
+      {loading && <LoadProgressBar progress={p.progress} onCancel={() => void policy.cancelLoad()} />}
       <p className={p.error ? 'message error' : 'message'} data-testid="model-status" role={p.error ? 'alert' : undefined}>
-        {p.error ?? (p.info ? `Loaded ${p.info.name} (${p.info.manifest.head.type} head) on ${p.info.backend.backend}` : loading ? 'Loading…' : 'No policy loaded.')}
+        {p.error ?? (p.info ? `Loaded ${p.info.name} (${p.info.manifest.head.type} head) on ${p.info.backend.backend}${arrival(p.lastLoad)}` : loading ? 'Loading…' : 'No policy loaded.')}
       </p>
       <div className="row buttons">
         <button type="button" className="primary" data-testid="run" disabled={p.status !== 'ready' || !s.task || s.status === 'running'} onClick={() => void policy.run()}>
@@ -76,8 +132,24 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
           <input type="checkbox" checked={p.options.ensemble} onChange={(e) => policy.setOptions({ ensemble: e.target.checked })} /> ensemble
         </label>
       </div>
+      <div className="row">
+        <button
+          type="button"
+          data-testid="clear-cache"
+          onClick={() => void policy.clearCache().then((had) => setCacheNote(had ? 'Model cache cleared: the next load downloads again.' : 'The model cache was already empty.'))}
+        >
+          Clear model cache
+        </button>
+        {cacheNote && <span className="message">{cacheNote}</span>}
+      </div>
       {p.info && <InstructionHints instruction={s.instruction} trained={p.info.manifest.tokenizer.instructions} />}
       {p.info && <PolicyHud state={p} />}
     </section>
   );
+}
+
+function arrival(p: LoadProgress | null): string {
+  if (!p || p.files === 0) return '';
+  if (p.cachedFiles === p.files) return ` · ${formatBytes(p.loaded)} from the cache`;
+  return ` · ${formatBytes(p.loaded)} downloaded${p.cachedFiles ? `, ${p.cachedFiles} of ${p.files} files from the cache` : ''}`;
 }

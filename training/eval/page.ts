@@ -12,6 +12,7 @@ import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
 import { PolicyClient } from '../../src/policy/client';
 import type { EpisodeResult } from '../../src/sim/episode';
+import { ScriptedExpert } from '../../src/sim/expert';
 import { FailureTracker, type FailureKind } from '../../src/sim/failure';
 import type { PolicyInfo } from '../../src/policy/protocol';
 import { generateEpisode, TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
@@ -23,6 +24,8 @@ export interface EvalEpisode extends EpisodeResult {
   droppedNaN: number;
   /** Why it failed, judged from sim state (null on success). */
   failure: FailureKind | null;
+  /** With `trace`: per tick, the joint state, the target the policy set, and what the scripted expert would do. */
+  trace?: { state: number[]; target: number[]; expert: number[] }[];
 }
 
 let client: PolicyClient | null = null;
@@ -36,7 +39,7 @@ async function load(modelUrl: string): Promise<string> {
   return `${info.name} (${info.manifest.head.type}) on ${info.backend.backend}`;
 }
 
-async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync'): Promise<EvalEpisode> {
+async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync', trace = false): Promise<EvalEpisode> {
   if (!client || !info) throw new Error('load a model first');
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
@@ -69,6 +72,9 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
   );
   const monitor = new TaskMonitor(ep.task, ep.scene);
   const tracker = new FailureTracker(ep.task, ep.scene);
+  // A shadow expert watches the same world and says what it would do: where the policy departs from it.
+  const shadow = trace ? new ScriptedExpert(ep.task, ep.scene, m.control_hz) : null;
+  const traced: NonNullable<EvalEpisode['trace']> = [];
   const period = 1 / m.control_hz;
   const limit = TIME_LIMIT[family];
   const wallStart = performance.now();
@@ -82,6 +88,7 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
       if (wait > 0) await sleep(wait);
       else await sleep(0);
     }
+    if (shadow) traced.push({ state: world.jointState(), target: world.jointTargets(), expert: shadow.act(world) });
     world.stepControl();
     tick++;
     monitor.update(world, period);
@@ -103,6 +110,7 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync')
     inferences: st.inferences,
     droppedNaN: st.droppedNaN,
     failure: success ? null : tracker.classify(),
+    ...(trace ? { trace: traced } : {}),
   };
 }
 

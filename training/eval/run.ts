@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     task: { type: 'string', default: '', help: `one family: ${TASK_FAMILIES.join(', ')}` },
     sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
+    trace: { type: 'string', default: '', help: 'write per-tick state, policy target and shadow-expert action of every episode as JSON (for debugging)' },
   });
   if (!args.model) throw new Error('--model DIR is required');
   const rel = relative(process.cwd(), resolve(args.model));
@@ -41,8 +42,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < args.episodes; i++) {
         const seed = args['seed-start'] + i;
         const r = (await page.evaluate(
-          ([s, f, m]) => (window as unknown as { __eval: { episode(s: number, f: string, m: string): Promise<EvalEpisode> } }).__eval.episode(s, f, m),
-          [seed, family, args.sync ? 'sync' : 'async'] as [number, string, string],
+          ([s, f, m, t]) => (window as unknown as { __eval: { episode(s: number, f: string, m: string, t: boolean): Promise<EvalEpisode> } }).__eval.episode(s, f, m, t),
+          [seed, family, args.sync ? 'sync' : 'async', args.trace !== ''] as [number, string, string, boolean],
         )) as EvalEpisode;
         policy.push(r);
         process.stdout.write(`\r${family}: ${i + 1}/${args.episodes}, ${policy.filter((p) => p.family === family && p.success).length} successes   `);
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   console.log(formatFailures(failures));
   console.log(`expert on the same seeds: ${(expert.overall.success_rate * 100).toFixed(1)} %`);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
 }
 
 main().catch((e: unknown) => {
