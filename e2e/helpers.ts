@@ -11,7 +11,7 @@ export async function serveFixtures(page: Page): Promise<void> {
     try {
       const body = readFileSync(join(FIXTURES, rel));
       const type = rel.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-      await route.fulfill({ status: 200, body, headers: { 'content-type': type } });
+      await route.fulfill({ status: 200, body, headers: { 'content-type': type, 'content-length': String(body.length) } });
     } catch {
       await route.fulfill({ status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } });
     }

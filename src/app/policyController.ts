@@ -9,6 +9,7 @@ import { builtinModelUrl, fetchCatalog, type ModelCatalog } from '../policy/cata
 import type { BackendPreference } from '../policy/engine';
 import { PolicyClient } from '../policy/client';
 import { clearModelCache } from '../policy/modelFetch';
+import { type ModelSizeInfo, modelDownloadSize } from '../policy/modelSize';
 import type { PolicyInfo } from '../policy/protocol';
 import type { LoadProgress } from '../policy/source';
 import type { Session } from './session';
@@ -31,6 +32,8 @@ export interface PolicyState {
   progress: LoadProgress | null;
   /** How the loaded model arrived: bytes and files from cache (null for in-memory files). */
   lastLoad: LoadProgress | null;
+  /** A model a share link names at a URL: never downloaded until the person has seen where from and agreed. */
+  pendingRemote: { url: string; size: ModelSizeInfo | null; checking: boolean; error: string | null } | null;
 }
 
 /** How often the HUD refreshes (ms). */
@@ -53,6 +56,7 @@ export class PolicyController {
     catalogError: null,
     progress: null,
     lastLoad: null,
+    pendingRemote: null,
   });
   private client: PolicyClient | null = null;
   private loop: PolicyLoop | null = null;
@@ -67,8 +71,37 @@ export class PolicyController {
     private readonly fetchFn: typeof fetch = (...a) => fetch(...a),
   ) {}
 
-  /** Read the built-in model list and load its default model; says why when either fails. */
-  async loadDefault(prefer: BackendPreference = 'auto'): Promise<boolean> {
+  /** A share link names a model at `url`: ask before downloading it. */
+  offerRemote(url: string): void {
+    this.store.set({ pendingRemote: { url, size: null, checking: false, error: null } });
+  }
+
+  /** Read the remote model's manifest and file sizes (small requests, on the person's click). */
+  async checkRemote(): Promise<void> {
+    const pending = this.state.pendingRemote;
+    if (!pending) return;
+    this.store.set({ pendingRemote: { ...pending, checking: true, error: null } });
+    try {
+      const size = await modelDownloadSize(pending.url, this.fetchFn);
+      this.store.set({ pendingRemote: { ...pending, size, checking: false, error: null } });
+    } catch (e) {
+      this.store.set({ pendingRemote: { ...pending, checking: false, error: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+
+  async acceptRemote(prefer: BackendPreference = 'auto'): Promise<boolean> {
+    const pending = this.state.pendingRemote;
+    if (!pending) return false;
+    this.store.set({ pendingRemote: null });
+    return this.load(pending.url, prefer);
+  }
+
+  dismissRemote(): void {
+    this.store.set({ pendingRemote: null });
+  }
+
+  /** Read the built-in model list and load its default model (or `preferId`, when a link names one). */
+  async loadDefault(prefer: BackendPreference = 'auto', preferId?: string): Promise<boolean> {
     let catalog: ModelCatalog;
     try {
       catalog = await fetchCatalog('models/catalog.json', this.fetchFn);
@@ -79,7 +112,11 @@ export class PolicyController {
     this.store.set({ catalog, catalogError: null });
     // A model the person loaded meanwhile wins over the default.
     if (this.state.status !== 'none' || this.state.url) return false;
-    return this.load(builtinModelUrl(catalog.default), prefer);
+    if (preferId && !catalog.models.some((m) => m.id === preferId)) {
+      this.store.set({ catalogError: `The link names a built-in model "${preferId}" that this app does not ship; the default is loaded instead.` });
+      preferId = undefined;
+    }
+    return this.load(builtinModelUrl(preferId ?? catalog.default), prefer);
   }
 
   get state(): PolicyState {

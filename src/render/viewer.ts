@@ -29,6 +29,19 @@ export class Viewer {
     this.controls.update();
   }
 
+  /** Eye and orbit target (m), for share links. */
+  getView(): { eye: [number, number, number]; target: [number, number, number] } {
+    const p = this.camera.position;
+    const t = this.controls.target;
+    return { eye: [p.x, p.y, p.z], target: [t.x, t.y, t.z] };
+  }
+
+  setView(v: { eye: readonly number[]; target: readonly number[] }): void {
+    this.camera.position.set(v.eye[0], v.eye[1], v.eye[2]);
+    this.controls.target.set(v.target[0], v.target[1], v.target[2]);
+    this.controls.update();
+  }
+
   setScene(t: TabletopScene): void {
     this.tabletop = t;
   }

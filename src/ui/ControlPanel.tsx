@@ -1,3 +1,5 @@
+import { ShareButton } from './ShareButton';
+import type { ViewHandle } from './ViewerPane';
 import { useEffect, useState } from 'react';
 import type { PolicyController } from '../app/policyController';
 import { parseSeed } from '../app/seed';
@@ -17,7 +19,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   stopped: 'Stopped',
 };
 
-export function ControlPanel({ session, policy }: { session: Session; policy: PolicyController }) {
+export function ControlPanel({ session, policy, view }: { session: Session; policy: PolicyController; view: ViewHandle }) {
   const s = useSessionState(session);
   const [seedText, setSeedText] = useState(String(s.seed));
   const [seedError, setSeedError] = useState<string | null>(null);
@@ -116,6 +118,7 @@ export function ControlPanel({ session, policy }: { session: Session; policy: Po
         <button type="button" data-testid="stop" onClick={() => session.stop()} disabled={s.driver === 'none'}>
           Stop
         </button>
+        <ShareButton session={session} policy={policy} view={view} />
       </section>
 
       <PolicyPanel session={session} policy={policy} />

@@ -6,8 +6,8 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Bytes and percent of the model download in flight, with Cancel. */
-export function LoadProgressBar({ progress, onCancel }: { progress: LoadProgress | null; onCancel: () => void }) {
+/** Bytes and percent of the model download in flight, with Cancel; after a load (no onCancel), how it went. */
+export function LoadProgressBar({ progress, onCancel }: { progress: LoadProgress | null; onCancel: (() => void) | null }) {
   const loaded = progress?.loaded ?? 0;
   const total = progress?.total ?? null;
   const pct = total ? Math.min(100, Math.round((100 * loaded) / total)) : null;
@@ -19,9 +19,11 @@ export function LoadProgressBar({ progress, onCancel }: { progress: LoadProgress
         {total ? `${formatBytes(loaded)} of ${formatBytes(total)} (${pct} %)` : `${formatBytes(loaded)}`}
         {cached}
       </span>
-      <button type="button" data-testid="cancel-load" onClick={onCancel}>
-        Cancel
-      </button>
+      {onCancel && (
+        <button type="button" data-testid="cancel-load" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { InstructionHints } from './InstructionHints';
 import type { LoadProgress } from '../policy/source';
 import { formatBytes, LoadProgressBar } from './LoadProgressBar';
 import { PolicyHud } from './PolicyHud';
+import { RemoteModelOffer } from './RemoteModelOffer';
 import { readDrop } from './readDrop';
 import { useSessionState } from './useSession';
 
@@ -54,6 +55,7 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
         </select>
       </div>
       {builtin?.summary && <p className="message">{builtin.summary}</p>}
+      {p.pendingRemote && <RemoteModelOffer pending={p.pendingRemote} policy={policy} prefer={prefer} />}
       <section
         className={dragging ? 'drop-zone dragging' : 'drop-zone'}
         data-testid="model-drop"
@@ -116,7 +118,11 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
           {loading ? 'Loading…' : 'Load'}
         </button>
       </div>
-      {loading && <LoadProgressBar progress={p.progress} onCancel={() => void policy.cancelLoad()} />}
+      {loading ? (
+        <LoadProgressBar progress={p.progress} onCancel={() => void policy.cancelLoad()} />
+      ) : (
+        p.lastLoad && p.status === 'ready' && <LoadProgressBar progress={p.lastLoad} onCancel={null} />
+      )}
       <p className={p.error ? 'message error' : 'message'} data-testid="model-status" role={p.error ? 'alert' : undefined}>
         {p.error ?? (p.info ? `Loaded ${p.info.name} (${p.info.manifest.head.type} head) on ${p.info.backend.backend}${arrival(p.lastLoad)}` : loading ? 'Loading…' : 'No policy loaded.')}
       </p>

@@ -2,15 +2,23 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { Playground } from '../app/playground';
 import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
+import type { View } from '../app/share';
 import { DEFAULT_POLICY_CAMERAS } from '../render/cameraSpec';
+
+/** The viewer's camera for share links: read by Share, set once from the link the page opened with. */
+export interface ViewHandle {
+  get: (() => View) | null;
+  initial: View | null;
+}
 
 interface Props {
   session: Session;
   policy: PolicyController;
+  view: ViewHandle;
   onError: (message: string) => void;
 }
 
-export function ViewerPane({ session, policy, onError }: Props) {
+export function ViewerPane({ session, policy, view, onError }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const insets = useRef(new Map<string, HTMLCanvasElement>());
   const playground = useRef<Playground | null>(null);
@@ -29,16 +37,20 @@ export function ViewerPane({ session, policy, onError }: Props) {
     pg.onError = (e) => onError(`Simulation error: ${e instanceof Error ? e.message : String(e)}`);
     playground.current = pg;
     policy.observer = pg;
+    if (view.initial) pg.viewer.setView(view.initial);
+    view.initial = null;
+    view.get = () => pg.viewer.getView();
     const loaded = policy.store.get().info;
     if (loaded) pg.setPolicyCameras(loaded.manifest.cameras);
     pg.setInsets([...insets.current].map(([name, el]) => ({ name, canvas: el })));
     pg.start();
     return () => {
+      view.get = null;
       policy.observer = null;
       playground.current = null;
       pg.dispose();
     };
-  }, [session, policy, onError]);
+  }, [session, policy, view, onError]);
 
   // The insets follow the policy's cameras: names and resolutions.
   useEffect(() => {
