@@ -52,6 +52,11 @@ export class Playground {
     return this.cameraSpecs;
   }
 
+  /** The recorder's view of the policy cameras: names and resolutions. */
+  cameraList(): { name: string; width: number; height: number }[] {
+    return this.cameraSpecs.map((c) => ({ name: c.name, width: c.width, height: c.height }));
+  }
+
   /** The policy's observation now: fresh pixel buffers (they are transferred to the worker). */
   observe(): Record<string, Uint8Array> {
     this.tabletop?.update(this.session.world.snapshot());

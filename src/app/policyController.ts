@@ -41,6 +41,7 @@ const HUD_PERIOD = 250;
 
 export interface Observer {
   setPolicyCameras(cameras: readonly { name: string; width: number; height: number }[]): void;
+  cameraList(): { name: string; width: number; height: number }[];
   observe(): Record<string, Uint8Array>;
 }
 

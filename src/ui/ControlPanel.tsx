@@ -1,3 +1,4 @@
+import { RecordPanel } from './RecordPanel';
 import { ShareButton } from './ShareButton';
 import type { ViewHandle } from './ViewerPane';
 import { useEffect, useState } from 'react';
@@ -122,6 +123,8 @@ export function ControlPanel({ session, policy, view }: { session: Session; poli
       </section>
 
       <PolicyPanel session={session} policy={policy} />
+
+      <RecordPanel session={session} policy={policy} />
 
       <section className={`status status-${s.status}`} data-testid="status" aria-live="polite">
         <span className="status-dot" />

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { readEpisodeFrames, readLeRobotDataset } from '../src/dataset/lerobotRead';
+import { collectErrors } from './helpers';
+
+test('records two expert episodes and exports a LeRobotDataset v3.0 zip that reads back', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await page.getByTestId('family').selectOption('pick');
+  await expect(page.getByTestId('model-status')).toContainText('Loaded', { timeout: 60_000 });
+  await page.getByTestId('record').click();
+  for (const seed of ['11', '12']) {
+    await page.getByTestId('seed').fill(seed);
+    await page.getByTestId('reset').click();
+    await page.getByTestId('expert').click();
+    await expect(page.getByTestId('status-text')).toHaveText('Success', { timeout: 120_000 });
+  }
+  await page.getByTestId('record').click();
+  await expect(page.getByTestId('record-status')).toContainText(/^2 episodes, \d+ frames recorded/);
+  const frames = Number(/(\d+) frames/.exec((await page.getByTestId('record-status').textContent()) ?? '')?.[1]);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-dataset').click();
+  const file = await (await download).path();
+  await expect(page.getByTestId('export-message')).toContainText(`Exported 2 episodes, ${frames} frames`);
+  const ds = await readLeRobotDataset(new Uint8Array(readFileSync(file)));
+  expect(ds.info.codebase_version).toBe('v3.0');
+  expect(ds.info.robot_type).toBe('so101_follower');
+  expect(ds.info.fps).toBe(20);
+  expect(ds.info.total_episodes).toBe(2);
+  expect(ds.info.total_frames).toBe(frames);
+  expect(ds.episodes.reduce((n, e) => n + e.length, 0)).toBe(frames);
+  expect(ds.tasks[0]).toMatch(/pick|lift|grab|raise/);
+  const front = ds.info.features['observation.images.front'];
+  expect(['video', 'image']).toContain(front.dtype);
+  expect(front.shape).toEqual([64, 64, 3]);
+  if (front.dtype === 'image') await expect(page.getByTestId('export-message')).toContainText('PNG frames');
+  else expect([...ds.files.keys()].some((p) => p.startsWith('videos/observation.images.front/') && p.endsWith('.mp4'))).toBe(true);
+  const ep = await readEpisodeFrames(ds, 1);
+  expect(ep.timestamps[ep.length - 1]).toBeCloseTo((ep.length - 1) / 20, 5);
+  // Joint states in LeRobot degrees: the arm moved during the episode.
+  const pan = Array.from({ length: ep.length }, (_, i) => ep.state[i * 6]);
+  expect(Math.max(...pan) - Math.min(...pan)).toBeGreaterThan(1);
+  expect(errors).toEqual([]);
+});
