@@ -42,5 +42,13 @@ test('records two expert episodes and exports a LeRobotDataset v3.0 zip that rea
   // Joint states in LeRobot degrees: the arm moved during the episode.
   const pan = Array.from({ length: ep.length }, (_, i) => ep.state[i * 6]);
   expect(Math.max(...pan) - Math.min(...pan)).toBeGreaterThan(1);
+
+  // Replay: the exported zip loads back into the app and its episode drives the sim arm.
+  await page.getByTestId('replay-file').setInputFiles(file);
+  await expect(page.getByTestId('replay-episode').locator('option')).toHaveCount(2);
+  await page.getByTestId('replay-episode').selectOption('1');
+  await page.getByTestId('replay').click();
+  await expect(page.getByTestId('replay-status')).toContainText(`Replaying episode 1: frame`);
+  await expect(page.getByTestId('replay-status')).toBeHidden({ timeout: 120_000 });
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { useState, useSyncExternalStore } from 'react';
 import { DatasetRecorder } from '../app/datasetRecorder';
+import { DatasetReplay } from '../app/datasetReplay';
 import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
 
@@ -16,6 +17,9 @@ function download(bytes: Uint8Array, name: string): void {
 export function RecordPanel({ session, policy }: { session: Session; policy: PolicyController }) {
   const [rec] = useState(() => new DatasetRecorder(session, () => policy.observer));
   const r = useSyncExternalStore(rec.store.subscribe, rec.store.get);
+  const [replay] = useState(() => new DatasetReplay(session));
+  const p = useSyncExternalStore(replay.store.subscribe, replay.store.get);
+  const [episode, setEpisode] = useState(0);
   return (
     <section className="record">
       <div className="row buttons">
@@ -50,6 +54,45 @@ export function RecordPanel({ session, policy }: { session: Session; policy: Pol
       {r.error && (
         <p className="message error" role="alert">
           {r.error}
+        </p>
+      )}
+      <div className="row">
+        <label className="file-pick">
+          Replay a dataset (.zip)…
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            data-testid="replay-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void f.arrayBuffer().then((b) => replay.load(new Uint8Array(b), f.name));
+            }}
+          />
+        </label>
+        {p.episodes.length > 0 && (
+          <>
+            <select aria-label="Episode to replay" data-testid="replay-episode" value={episode} onChange={(e) => setEpisode(Number(e.target.value))}>
+              {p.episodes.map((ep) => (
+                <option key={ep.index} value={ep.index}>
+                  episode {ep.index} · {ep.length} frames · {ep.task.slice(0, 40)}
+                </option>
+              ))}
+            </select>
+            <button type="button" data-testid="replay" onClick={() => (p.playing ? replay.stop() : void replay.play(episode))}>
+              {p.playing ? 'Stop replay' : 'Replay'}
+            </button>
+          </>
+        )}
+      </div>
+      {p.playing && (
+        <p className="message" data-testid="replay-status">
+          Replaying episode {p.playing.episode}: frame {p.playing.frame + 1} of {p.playing.length}
+        </p>
+      )}
+      {p.error && (
+        <p className="message error" role="alert">
+          {p.error}
         </p>
       )}
     </section>
