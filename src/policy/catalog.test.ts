@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinModelUrl, fetchCatalog, parseCatalog } from './catalog';
+import { builtinIdOf, builtinModelUrl, fetchCatalog, parseCatalog } from './catalog';
 
 const good = { default: 'tabletop-mini-bins', models: [{ id: 'tabletop-mini-bins', label: 'tabletop-mini (bins)' }, { id: 'tabletop-mini-flow', label: 'tabletop-mini (flow)' }] };
 
@@ -7,6 +7,15 @@ describe('built-in model catalog', () => {
   it('accepts a list whose default is one of its models and builds page-relative URLs', () => {
     expect(parseCatalog(good).models).toHaveLength(2);
     expect(builtinModelUrl('tabletop-mini-bins')).toBe('models/tabletop-mini-bins/');
+  });
+
+  it('knows a catalogued model by any URL that points at its folder', () => {
+    const c = parseCatalog(good);
+    const page = 'https://demo.example/app/';
+    expect(builtinIdOf('models/tabletop-mini-flow/', c, page)).toBe('tabletop-mini-flow');
+    expect(builtinIdOf('https://demo.example/app/models/tabletop-mini-bins', c, page)).toBe('tabletop-mini-bins');
+    expect(builtinIdOf('/models/tabletop-mini-bins/', c, page)).toBeUndefined();
+    expect(builtinIdOf('', c, page)).toBeUndefined();
   });
 
   it('refuses a default that is not listed, folder names that leave models/, and an empty list', () => {

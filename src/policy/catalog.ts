@@ -31,6 +31,18 @@ export function builtinModelUrl(modelId: string, base = 'models/'): string {
   return `${base}${modelId}/`;
 }
 
+/** The catalogued model a folder URL points at (relative or absolute), or undefined. */
+export function builtinIdOf(url: string, catalog: ModelCatalog | null, pageHref: string): string | undefined {
+  if (!catalog || !url.trim()) return undefined;
+  let abs: string;
+  try {
+    abs = new URL(url.trim().endsWith('/') ? url.trim() : `${url.trim()}/`, pageHref).href;
+  } catch {
+    return undefined;
+  }
+  return catalog.models.find((m) => new URL(builtinModelUrl(m.id), pageHref).href === abs)?.id;
+}
+
 export function parseCatalog(json: unknown): ModelCatalog {
   const r = catalogSchema.safeParse(json);
   if (!r.success) throw new Error(`models/catalog.json is not valid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);

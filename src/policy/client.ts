@@ -60,7 +60,9 @@ export class PolicyClient {
 
   /** Load a model folder by URL; on failure the previous model stays loaded. */
   async load(baseUrl: string, prefer: BackendPreference = 'auto', onProgress?: (p: LoadProgress) => void): Promise<PolicyInfo> {
-    const r = await this.request<'ready'>({ type: 'load', id: this.nextId++, baseUrl, prefer }, [], onProgress);
+    // Relative URLs mean relative to the page: the worker would resolve them against its own script's URL.
+    const absolute = globalThis.location ? new URL(baseUrl, globalThis.location.href).href : baseUrl;
+    const r = await this.request<'ready'>({ type: 'load', id: this.nextId++, baseUrl: absolute, prefer }, [], onProgress);
     this.info = r.info;
     return r.info;
   }

@@ -1,8 +1,8 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
 import { ModelDropError, modelFilesFromEntries, modelFilesFromZip } from '../app/modelFiles';
-import { builtinModelUrl } from '../policy/catalog';
+import { builtinIdOf, builtinModelUrl } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
 import { InstructionHints } from './InstructionHints';
 import type { LoadProgress } from '../policy/source';
@@ -30,7 +30,18 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
     }
   };
   const loading = p.status === 'loading';
-  const builtin = p.catalog?.models.find((m) => builtinModelUrl(m.id) === url.trim());
+  const builtinId = builtinIdOf(p.url, p.catalog, window.location.href);
+  const builtin = p.catalog?.models.find((m) => m.id === builtinId);
+  // The URL box follows what is loaded or loading (the default model, a picked one, a link's), unless the
+  // person is typing in it.
+  const [edited, setEdited] = useState(false);
+  useEffect(() => {
+    if (!edited) setUrl(p.url);
+  }, [p.url, edited]);
+  const loadTyped = () => {
+    setEdited(false);
+    void policy.load(url, prefer);
+  };
   const pick = (id: string) => {
     if (id === 'custom') {
       setUrl('');
@@ -104,9 +115,12 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
           placeholder="URL of a model folder (holds policy.json)"
           value={url}
           spellCheck={false}
-          onChange={(e) => setUrl(e.target.value)}
+          onChange={(e) => {
+            setEdited(true);
+            setUrl(e.target.value);
+          }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') void policy.load(url, prefer);
+            if (e.key === 'Enter') loadTyped();
           }}
         />
         <select aria-label="Inference backend" data-testid="backend-pref" value={prefer} onChange={(e) => setPrefer(e.target.value as BackendPreference)}>
@@ -114,7 +128,7 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
           <option value="webgpu">webgpu</option>
           <option value="wasm">wasm</option>
         </select>
-        <button type="button" data-testid="load-model" onClick={() => void policy.load(url, prefer)} disabled={loading}>
+        <button type="button" data-testid="load-model" onClick={loadTyped} disabled={loading}>
           {loading ? 'Loading…' : 'Load'}
         </button>
       </div>
