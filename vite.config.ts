@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { builtinModels } from './tools/viteModels';
+import { builtinModels } from './tools/viteModels.ts';
 
 // Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer); the app loads nothing
 // from other origins, so it costs nothing.
