@@ -11,6 +11,7 @@ import { PolicyHud } from './PolicyHud';
 import { RemoteModelOffer } from './RemoteModelOffer';
 import { readDrop } from './readDrop';
 import { useSessionState } from './useSession';
+import { ZipFilePick } from './ZipFilePick';
 
 export function PolicyPanel({ session, policy }: { session: Session; policy: PolicyController }) {
   const p = useSyncExternalStore(policy.store.subscribe, policy.store.get);
@@ -87,19 +88,9 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
         }}
       >
         Drop a model folder or .zip here, or{' '}
-        <label className="file-pick">
+        <ZipFilePick testId="model-zip" onFile={(bytes, name) => void loadDropped(async () => ({ label: name, files: modelFilesFromZip(bytes, name) }))}>
           choose a .zip
-          <input
-            type="file"
-            accept=".zip,application/zip"
-            data-testid="model-zip"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void loadDropped(async () => ({ label: f.name, files: modelFilesFromZip(new Uint8Array(await f.arrayBuffer()), f.name) }));
-            }}
-          />
-        </label>
+        </ZipFilePick>
       </section>
       {dropError && (
         <p className="message error" role="alert" data-testid="drop-error">

@@ -3,6 +3,7 @@ import { DatasetRecorder } from '../app/datasetRecorder';
 import { DatasetReplay } from '../app/datasetReplay';
 import type { PolicyController } from '../app/policyController';
 import type { Session } from '../app/session';
+import { ZipFilePick } from './ZipFilePick';
 
 function download(bytes: Uint8Array, name: string): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
@@ -57,19 +58,9 @@ export function RecordPanel({ session, policy }: { session: Session; policy: Pol
         </p>
       )}
       <div className="row">
-        <label className="file-pick">
+        <ZipFilePick testId="replay-file" onFile={(bytes, name) => void replay.load(bytes, name)}>
           Replay a dataset (.zip)…
-          <input
-            type="file"
-            accept=".zip,application/zip"
-            data-testid="replay-file"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void f.arrayBuffer().then((b) => replay.load(new Uint8Array(b), f.name));
-            }}
-          />
-        </label>
+        </ZipFilePick>
         {p.episodes.length > 0 && (
           <>
             <select aria-label="Episode to replay" data-testid="replay-episode" value={episode} onChange={(e) => setEpisode(Number(e.target.value))}>
