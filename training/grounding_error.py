@@ -32,17 +32,20 @@ def main():
     val = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes]
     train = [e for e in eps if not any(e is v for v in val)]
     st = T.stats(train)
-    net = tm.BinsPolicy(len(tok.vocab), 8) if ck["head"] == "bins" else tm.FlowPolicy(len(tok.vocab), 8)
+    lean = ck.get("lean", False)
+    net = tm.BinsPolicy(len(tok.vocab), 8, lean=lean) if ck["head"] == "bins" else tm.FlowPolicy(len(tok.vocab), 8, lean=lean)
     net.load_state_dict(ck["model"])
     net.eval()
     for name, group in [("training", train), ("held-out", val)]:
         s = T.Sampler(group, st, 8, ck["head"], 0, 1, 5)
         b, _ = s.batch(args.samples, augment=False)
         with torch.no_grad():
-            ctx = net.encoder([b[0], b[1]], b[2], b[3], b[4]) if ck["head"] == "bins" else net.enc(*b)
+            ctx, heats = net.encoder(b[:2], *b[2:], with_heat=True) if ck["head"] == "bins" else net.enc(*b, with_heat=True)
             pred = net.aux(ctx) / T.AUX_SCALE
         err = (pred - s.last_aux / T.AUX_SCALE).reshape(-1, 2, 2).norm(dim=-1).mean(0) * 100
-        print(f"{name:9s} episodes: object {err[0]:.1f} cm, goal {err[1]:.1f} cm")
+        px = T.heat_error(heats, s.last_heat)
+        print(f"{name:9s} episodes: aux head object {err[0]:.1f} cm, goal {err[1]:.1f} cm;"
+              f" heatmaps (px of {4 * heats[0].shape[-1]}) front object {px[0]:.1f}, goal {px[1]:.1f}, wrist object {px[2]:.1f}, goal {px[3]:.1f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """tabletop-mini: a small VLA in the shape of the field.
 
-Two cameras through a conv encoder with FiLM from the instruction and spatial-softmax keypoints (where things
-are, which global pooling throws away), pooled token embeddings for language, the joint state, and an
-action-chunk head: `bins` (RT-2 / OpenVLA tokens over 256 bins) or `flow` (pi0 flow matching, split into an
+Two cameras through a conv encoder with FiLM from the instruction and heatmaps trained to find the instructed
+object and its goal (their soft-argmax and the features under them), an order-aware language encoder, the
+joint state, and an action-chunk head: `bins` (RT-2 / OpenVLA tokens over 256 bins) or `flow` (pi0 flow matching, split into an
 encoder run once per chunk and a small denoiser run K times).
 """
 import math
@@ -39,24 +39,56 @@ def block(cin, cout, stride):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1), nn.GroupNorm(8, cout), nn.ReLU(inplace=True))
 
 
+def soft_argmax(logits):
+    """Expected (x, y) in [-1, 1] of each channel's spatial softmax, cell centres at ((i + 0.5) / n) * 2 - 1."""
+    b, c, h, w = logits.shape
+    attn = F.softmax(logits.reshape(b, c, h * w), dim=-1).reshape(b, c, h, w)
+    ys = ((torch.arange(h, dtype=torch.float32, device=logits.device) + 0.5) / h * 2 - 1).view(1, 1, h, 1)
+    xs = ((torch.arange(w, dtype=torch.float32, device=logits.device) + 0.5) / w * 2 - 1).view(1, 1, 1, w)
+    return torch.stack([(attn * xs).sum(dim=(2, 3)), (attn * ys).sum(dim=(2, 3))], dim=-1), attn
+
+
 class CameraEncoder(nn.Module):
-    def __init__(self, lang_dim, out_dim=128):
+    """Conv features at 1/4 resolution, FiLM-conditioned on the instruction, and two heatmaps on them: where
+    the instructed object is and where it must go. Training supervises the heatmaps with the projected scene
+    (dense labels on every frame); a convolution that finds "the red cube" in one layout finds it in any, which
+    a global regression from pooled features does not. The policy reads each heatmap's soft-argmax (where) and
+    the features under it (what is there: is it in the jaw, is the bowl occupied).
+
+    `lean`: only those heatmap readouts leave the camera. Otherwise global keypoints and the mean of the
+    features are added, which carry the whole layout and let a small dataset be memorised."""
+
+    POINTS = 2
+
+    def __init__(self, lang_dim, out_dim=128, lean=False):
         super().__init__()
+        self.lean = lean
         self.b1 = nn.Sequential(nn.Conv2d(3, 32, 5, stride=2, padding=2), nn.GroupNorm(8, 32), nn.ReLU(inplace=True))
         self.b2 = block(32, 64, 2)
         self.f2 = FiLM(lang_dim, 64)
         self.b3 = block(64, 64, 1)
-        self.b4 = block(64, 64, 2)
-        self.f4 = FiLM(lang_dim, 64)
-        self.keypoints = SpatialSoftmax()
-        self.out = nn.Linear(64 * 2 + 64, out_dim)
+        self.f3 = FiLM(lang_dim, 64)
+        self.heat = nn.Conv2d(64, self.POINTS, 1)
+        readout = self.POINTS * (2 + 64)
+        if not lean:
+            self.b4 = block(64, 64, 2)
+            self.f4 = FiLM(lang_dim, 64)
+            self.keypoints = SpatialSoftmax()
+            readout += 64 * 2 + 64
+        self.out = nn.Linear(readout, out_dim)
 
     def forward(self, img, lang):
-        x = self.b1(img)
-        x = self.f2(self.b2(x), lang)
-        x = self.b3(x)
-        x = self.f4(self.b4(x), lang)
-        return F.relu(self.out(torch.cat([self.keypoints(x), x.mean(dim=(2, 3))], dim=-1)))
+        """→ (features [B, out_dim], heatmap logits [B, POINTS, H/4, W/4])."""
+        x = self.f2(self.b2(self.b1(img)), lang)
+        x = self.f3(self.b3(x), lang)
+        heat = self.heat(x)
+        where, attn = soft_argmax(heat)
+        what = torch.einsum("bphw,bchw->bpc", attn, x)
+        feats = [where.flatten(1), what.flatten(1)]
+        if not self.lean:
+            y = self.f4(self.b4(x), lang)
+            feats += [self.keypoints(y), y.mean(dim=(2, 3))]
+        return F.relu(self.out(torch.cat(feats, dim=-1))), heat
 
 
 class LanguageEncoder(nn.Module):
@@ -91,17 +123,18 @@ class LanguageEncoder(nn.Module):
 class ObservationEncoder(nn.Module):
     """(front, wrist, token ids, mask, state) → a context vector."""
 
-    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2):
+    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2, lean=False):
         super().__init__()
         self.lang = LanguageEncoder(vocab_size, lang_dim)
-        self.cams = nn.ModuleList([CameraEncoder(lang_dim) for _ in range(cameras)])
+        self.cams = nn.ModuleList([CameraEncoder(lang_dim, lean=lean) for _ in range(cameras)])
         self.state = nn.Sequential(nn.Linear(6, 64), nn.ReLU(inplace=True))
         self.fuse = nn.Sequential(nn.Linear(128 * cameras + 64 + lang_dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim), nn.ReLU(inplace=True))
 
-    def forward(self, images, ids, mask, state):
+    def forward(self, images, ids, mask, state, with_heat=False):
         lang = self.lang(ids, mask)
-        feats = [enc(img, lang) for enc, img in zip(self.cams, images)]
-        return self.fuse(torch.cat(feats + [self.state(state), lang], dim=-1))
+        out = [enc(img, lang) for enc, img in zip(self.cams, images)]
+        ctx = self.fuse(torch.cat([f for f, _ in out] + [self.state(state), lang], dim=-1))
+        return (ctx, [h for _, h in out]) if with_heat else ctx
 
 
 class AuxHead(nn.Module):
@@ -119,20 +152,21 @@ class AuxHead(nn.Module):
 class BinsPolicy(nn.Module):
     """Per action dimension and step: logits over `bins` bins of the normalised range [-1, 1]."""
 
-    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6):
+    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6, lean=False):
         super().__init__()
         self.chunk, self.act_dim, self.bins = chunk, act_dim, bins
-        self.encoder = ObservationEncoder(vocab_size, dim)
+        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean)
         self.slots = nn.Linear(dim, chunk * act_dim * 32)
         self.pos = nn.Parameter(torch.zeros(chunk * act_dim, 32))
         self.logits = nn.Sequential(nn.ReLU(), nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, bins))
         self.aux = AuxHead(dim)
 
     def forward(self, image_front, image_wrist, input_ids, attention_mask, state, with_aux=False):
-        ctx = self.encoder([image_front, image_wrist], input_ids, attention_mask, state)
+        """Logits; with `with_aux` (training) also the auxiliary prediction and the heatmaps."""
+        ctx, heat = self.encoder([image_front, image_wrist], input_ids, attention_mask, state, with_heat=True)
         s = self.slots(ctx).view(-1, self.chunk * self.act_dim, 32) + self.pos
         logits = self.logits(s).view(-1, self.chunk, self.act_dim, self.bins)
-        return (logits, self.aux(ctx)) if with_aux else logits
+        return (logits, self.aux(ctx), heat) if with_aux else logits
 
 
 def time_embedding(t, dim=32):
@@ -143,12 +177,12 @@ def time_embedding(t, dim=32):
 
 
 class FlowEncoder(nn.Module):
-    def __init__(self, vocab_size, dim=256):
+    def __init__(self, vocab_size, dim=256, lean=False):
         super().__init__()
-        self.encoder = ObservationEncoder(vocab_size, dim)
+        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean)
 
-    def forward(self, image_front, image_wrist, input_ids, attention_mask, state):
-        return self.encoder([image_front, image_wrist], input_ids, attention_mask, state)
+    def forward(self, image_front, image_wrist, input_ids, attention_mask, state, with_heat=False):
+        return self.encoder([image_front, image_wrist], input_ids, attention_mask, state, with_heat)
 
 
 class FlowDenoiser(nn.Module):
@@ -167,16 +201,16 @@ class FlowDenoiser(nn.Module):
 
 
 class FlowPolicy(nn.Module):
-    def __init__(self, vocab_size, chunk, dim=256):
+    def __init__(self, vocab_size, chunk, dim=256, lean=False):
         super().__init__()
-        self.enc = FlowEncoder(vocab_size, dim)
+        self.enc = FlowEncoder(vocab_size, dim, lean)
         self.den = FlowDenoiser(chunk, dim)
         self.aux = AuxHead(dim)
 
     def forward(self, batch, actions_n):
-        """The training loss and the auxiliary prediction (forward, so DDP all-reduces their gradients)."""
-        ctx = self.enc(*batch)
-        return self.loss(batch, actions_n, ctx), self.aux(ctx)
+        """The training loss, the auxiliary prediction and the heatmaps (forward, so DDP all-reduces their gradients)."""
+        ctx, heat = self.enc(*batch, with_heat=True)
+        return self.loss(batch, actions_n, ctx), self.aux(ctx), heat
 
     def loss(self, batch, actions_n, ctx=None):
         ctx = self.enc(*batch) if ctx is None else ctx

@@ -51,6 +51,9 @@ def parse_args(argv=None):
     p.add_argument("--bin-sigma", type=float, default=1.5, help="bins head: width of the Gaussian soft target, in bins (0: one-hot)")
     p.add_argument("--aux-weight", type=float, default=1.0, help="weight of the auxiliary where-is-it loss (episodes need aux.json: tsx training/auxTargets.ts DATA)")
     p.add_argument("--state-noise", type=float, default=0.1, help="std of Gaussian noise on the normalised joint state input, against copying the state")
+    p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
+    p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
+    p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     return p.parse_args(argv)
 
@@ -89,7 +92,10 @@ def load_episodes(folder, tokenizer):
         aux_path = os.path.join(d, "aux.json")
         aux = json.load(open(aux_path)) if os.path.isfile(aux_path) else None
         aux = np.array(aux["target"] + aux["goal"], dtype=np.float32) if aux else None
-        eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask, "aux": aux})
+        targets_path = os.path.join(d, "targets.f32")
+        # [steps, cameras, 2 points, (u, v, visible)]; absent where the Node replay did not reproduce the episode.
+        targets = np.fromfile(targets_path, dtype="<f4").reshape(n, len(meta["cameras"]), 2, 3) if os.path.isfile(targets_path) else None
+        eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask, "aux": aux, "targets": targets})
     if not eps:
         raise SystemExit(f"no successful episodes in {folder}")
     return eps
@@ -124,7 +130,7 @@ class Sampler:
     def batch(self, n, augment=True):
         picks = self.rng.integers(0, len(self.index), n)
         self.last_picks = [self.index[k] for k in picks]
-        fronts, wrists, ids, masks, states, acts, auxs = [], [], [], [], [], [], []
+        fronts, wrists, ids, masks, states, acts, auxs, heats = [], [], [], [], [], [], [], []
         for k in picks:
             i, t = self.index[k]
             e = self.eps[i]
@@ -139,10 +145,17 @@ class Sampler:
                 s = s + self.rng.normal(0, self.state_noise, s.shape)
             states.append(s)
             auxs.append(e["aux"] if e["aux"] is not None else np.full(4, np.nan, np.float32))
+            heats.append(e["targets"][t] if e["targets"] is not None else np.zeros((2, 2, 3), np.float32))
             acts.append(self.norm_actions(e["action"][steps]))
-        f = images(np.stack(fronts), augment, self.rng)
-        w = images(np.stack(wrists), augment, self.rng)
+        f, f_shift = images(np.stack(fronts), augment, self.rng)
+        w, w_shift = images(np.stack(wrists), augment, self.rng)
         self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
+        # Heatmap targets move with the random shift of their image.
+        heat = np.stack(heats).copy()
+        res = f.shape[-1]
+        for c, shift in enumerate([f_shift, w_shift]):
+            heat[:, c, :, :2] += shift[:, None, :] / res
+        self.last_heat = torch.tensor(heat, dtype=torch.float32)
         return (
             [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
             torch.tensor(np.stack(acts), dtype=torch.float32),
@@ -150,17 +163,55 @@ class Sampler:
 
 
 def images(u8, augment, rng):
-    """uint8 NHWC → normalised NCHW float, with DrQ's random shift (pad 4, random crop) when training."""
+    """uint8 NHWC → normalised NCHW float, with DrQ's random shift (pad 4, random crop) when training; also
+    how far each image's content moved (pixels, x and y)."""
     x = torch.from_numpy(u8).permute(0, 3, 1, 2).float() / 255.0
+    shift = np.zeros((x.shape[0], 2), np.float32)
     if augment:
         n, _, h, w = x.shape
         x = F.pad(x, (4, 4, 4, 4), mode="replicate")
         dx, dy = rng.integers(0, 9, n), rng.integers(0, 9, n)
         x = torch.stack([x[i, :, dy[i] : dy[i] + h, dx[i] : dx[i] + w] for i in range(n)])
         x = x * torch.tensor(rng.uniform(0.85, 1.15, (n, 1, 1, 1)), dtype=torch.float32)
+        shift = np.stack([4 - dx, 4 - dy], axis=1).astype(np.float32)
     mean = torch.tensor(IMAGE_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGE_STD).view(1, 3, 1, 1)
-    return (x - mean) / std
+    return (x - mean) / std, shift
+
+
+def heat_loss(heats, targets, sigma):
+    """Cross-entropy of each heatmap's spatial softmax against a Gaussian at the projected point, over the
+    visible points. heats: per camera [B, 2, h, w]; targets [B, cameras, 2, (u, v, visible)]."""
+    total, count = heats[0].sum() * 0.0, 0
+    for c, logits in enumerate(heats):
+        b, k, h, w = logits.shape
+        t = targets[:, c]
+        vis = t[..., 2] > 0.5
+        if not bool(vis.any()):
+            continue
+        ys = (torch.arange(h, dtype=torch.float32) + 0.5).view(1, 1, h, 1)
+        xs = (torch.arange(w, dtype=torch.float32) + 0.5).view(1, 1, 1, w)
+        d2 = (xs - t[..., 0, None, None] * w) ** 2 + (ys - t[..., 1, None, None] * h) ** 2
+        target = torch.softmax((-d2 / (2 * sigma**2)).reshape(b, k, -1), dim=-1)
+        ce = -(target * F.log_softmax(logits.reshape(b, k, -1), dim=-1)).sum(-1)
+        total = total + ce[vis].sum()
+        count += int(vis.sum())
+    return total / max(count, 1)
+
+
+def heat_error(heats, targets):
+    """Mean distance (in pixels of the image) between the soft-argmax and the true point, per camera and point."""
+    out = []
+    for c, logits in enumerate(heats):
+        where, _ = tm.soft_argmax(logits)
+        t = targets[:, c]
+        res_px = 4 * logits.shape[-1]
+        for k in range(logits.shape[1]):
+            vis = t[:, k, 2] > 0.5
+            uv = (where[:, k] + 1) / 2
+            err = ((uv - t[:, k, :2]) * res_px).norm(dim=-1)
+            out.append(float(err[vis].mean()) if bool(vis.any()) else float("nan"))
+    return out
 
 
 def bins_loss(logits, actions_n, bins, sigma=0.0):
@@ -200,8 +251,10 @@ def validation_error(net, head, val, st, flow_steps):
     pred = decode(net, head, batch, st, flow_steps)[:, 0]
     idx = val.last_picks
     truth = torch.tensor(np.stack([val.eps[i]["action"][t] for i, t in idx]), dtype=torch.float32)
+    with torch.no_grad():
+        _, heats = net.encoder(batch[:2], *batch[2:], with_heat=True) if head == "bins" else net.enc(*batch, with_heat=True)
     net.train()
-    return (pred - truth).abs().mean(0).tolist()
+    return (pred - truth).abs().mean(0).tolist(), heat_error(heats, val.last_heat)
 
 
 def main(argv=None):
@@ -220,8 +273,8 @@ def main(argv=None):
     st = stats(eps)
     res = eps[0]["meta"]["res"]
     vocab = len(tok.vocab)
-    net = tm.BinsPolicy(vocab, args.chunk) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk)
-    ema = tm.BinsPolicy(vocab, args.chunk) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk)
+    net = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
+    ema = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
     if args.resume:
         ck = torch.load(args.resume)
         if ck["head"] != args.head:
@@ -243,13 +296,14 @@ def main(argv=None):
         batch, acts = sampler.batch(args.batch)
         # Through the (DDP-wrapped) forward, so gradients are all-reduced across processes.
         if args.head == "bins":
-            logits, aux = train_net(*batch, with_aux=True)
+            logits, aux, heats = train_net(*batch, with_aux=True)
             loss = bins_loss(logits, acts, 256, args.bin_sigma)
         else:
-            loss, aux = train_net(batch, acts)
+            loss, aux, heats = train_net(batch, acts)
         known = ~torch.isnan(sampler.last_aux[:, 0])
         aux_loss = F.mse_loss(aux[known], sampler.last_aux[known]) if bool(known.any()) else aux.sum() * 0.0
-        total = loss + args.aux_weight * aux_loss
+        h_loss = heat_loss(heats, sampler.last_heat, args.heat_sigma)
+        total = loss + args.aux_weight * aux_loss + args.heat_weight * h_loss
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -261,19 +315,20 @@ def main(argv=None):
             for pe, p in zip(ema.parameters(), net.parameters()):
                 pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
         if rank == 0 and (step % args.log_every == 0 or step == args.steps - 1):
-            entry = {"step": step, "loss": float(loss), "aux_loss": float(aux_loss), "seconds": time.time() - t0}
-            line = f"step {step:6d}  loss {float(loss):.4f}  aux {float(aux_loss):.4f}  {time.time() - t0:7.1f} s"
+            entry = {"step": step, "loss": float(loss), "aux_loss": float(aux_loss), "heat_loss": float(h_loss), "seconds": time.time() - t0}
+            line = f"step {step:6d}  loss {float(loss):.4f}  aux {float(aux_loss):.4f}  heat {float(h_loss):.3f}  {time.time() - t0:7.1f} s"
             if val is not None and (step % (args.log_every * 10) == 0 or step == args.steps - 1):
-                err = validation_error(ema, args.head, val, st, args.flow_steps)
+                err, px = validation_error(ema, args.head, val, st, args.flow_steps)
                 entry["val_abs_error"] = err
-                line += "  val |error| " + " ".join(f"{e:.2f}" for e in err)
+                entry["val_heat_px"] = px
+                line += "  val |error| " + " ".join(f"{e:.2f}" for e in err) + "  heat px " + " ".join(f"{e:.1f}" for e in px)
             log.append(entry)
             print(line, flush=True)
     if rank == 0:
         final = ema
         os.makedirs(args.out, exist_ok=True)
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
-        torch.save({"head": args.head, "model": final.state_dict()}, os.path.join(args.out, "checkpoint.pt"))
+        torch.save({"head": args.head, "lean": args.lean, "model": final.state_dict()}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
         sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample)

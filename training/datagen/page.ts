@@ -4,22 +4,14 @@
  * DART-style noise on the executed actions (labels stay the expert's corrective actions).
  */
 import * as THREE from 'three';
-import { jitterCamera, NEUTRAL_APPEARANCE, randomAppearance } from '../../src/render/appearance';
-import { FRONT_CAMERA, WRIST_CAMERA } from '../../src/render/cameraSpec';
 import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
 import { ScriptedExpert } from '../../src/sim/expert';
-import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
-import { Rng } from '../../src/sim/rng';
-import { describeTask, generateEpisode, TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
+import { TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
+import { episodeSetup, type GenOptions } from './episodeSetup';
 
-export interface GenOptions {
-  res: number;
-  randomize: boolean;
-  /** Largest per-episode noise level (degrees) added to the executed body-joint actions. */
-  maxNoiseDeg: number;
-}
+export type { GenOptions };
 
 export interface EpisodeRecord {
   seed: number;
@@ -39,7 +31,6 @@ export interface EpisodeRecord {
 }
 
 let renderer: THREE.WebGLRenderer | null = null;
-const FINE_PHASES = new Set(['descend', 'close', 'lower', 'release', 'push']);
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -50,25 +41,18 @@ function base64(bytes: Uint8Array): string {
 async function generate(seed: number, family: TaskFamily, opts: GenOptions): Promise<EpisodeRecord> {
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
-  const ep = generateEpisode(seed, family);
-  const rng = new Rng(seed, 0xda7a);
-  const instruction = describeTask(ep.task, ep.scene, rng.int(0, 99));
+  const { ep, instruction, appearance, cameras: specs, noiseDeg, driver } = episodeSetup(seed, family, opts);
   const world = await SimWorld.create(ep.scene);
-  const ids = [...ep.scene.objects.map((o) => o.id), ...ep.scene.bowls.map((b) => b.id)];
-  const tabletop = new TabletopScene(ep.scene, opts.randomize ? randomAppearance(rng, ids) : NEUTRAL_APPEARANCE);
-  const specs = [FRONT_CAMERA, WRIST_CAMERA].map((s) => ({ ...(opts.randomize ? jitterCamera(s, rng, s.mount === 'wrist' ? 2 : 6) : s), width: opts.res, height: opts.res }));
+  const tabletop = new TabletopScene(ep.scene, appearance);
   const cams = specs.map((s) => new PolicyCamera(s, tabletop));
   const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz);
   const monitor = new TaskMonitor(ep.task, ep.scene);
-  const noiseDeg = opts.maxNoiseDeg > 0 ? rng.pick([0, 0.25, 0.5, 1].map((f) => f * opts.maxNoiseDeg)) : 0;
   const limit = TIME_LIMIT[family];
   const frames: Record<string, Uint8Array[]> = Object.fromEntries(specs.map((s) => [s.name, []]));
   const states: number[] = [];
   const actions: number[] = [];
   const px = opts.res * opts.res;
   const rgba = new Uint8Array(px * 4);
-  // Noise is held for a few ticks at a time: a slow drift the expert must correct, not jitter it averages out.
-  let noise = new Array<number>(NUM_ARM_JOINTS).fill(0);
   let steps = 0;
   while (world.time < limit && monitor.status !== 'success') {
     tabletop.update(world.snapshot());
@@ -83,11 +67,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
       frames[cam.spec.name].push(rgb);
     }
     const state = world.jointState();
-    const label = expert.act(world);
-    if (steps % 5 === 0) noise = noise.map(() => rng.gaussian() * noiseDeg);
-    // Near contact the noise shrinks: a grasp knocked off by it teaches nothing.
-    const fine = FINE_PHASES.has(expert.phaseName) ? 0.25 : 1;
-    const executed = label.map((v, i) => (i < NUM_ARM_JOINTS ? v + noise[i] * fine : v));
+    const { label, executed } = driver.next(expert, world);
     states.push(...state);
     actions.push(...label);
     world.setAction(executed);

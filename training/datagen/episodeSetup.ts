@@ -1,0 +1,69 @@
+/**
+ * Everything random about a recorded episode, drawn in one fixed order from its seed: the instruction's
+ * phrasing, the appearance, the jittered cameras and the DART noise. The datagen page and the Node replay
+ * (training/sceneTargets.ts) both draw through here, so a replay rebuilds exactly what was recorded.
+ */
+import { jitterCamera, NEUTRAL_APPEARANCE, randomAppearance, type Appearance } from '../../src/render/appearance';
+import { FRONT_CAMERA, type PolicyCameraSpec, WRIST_CAMERA } from '../../src/render/cameraSpec';
+import type { ScriptedExpert } from '../../src/sim/expert';
+import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
+import { Rng } from '../../src/sim/rng';
+import { describeTask, type Episode, generateEpisode, type TaskFamily } from '../../src/sim/tasks';
+import type { SimWorld } from '../../src/sim/world';
+
+export interface GenOptions {
+  res: number;
+  randomize: boolean;
+  /** Largest per-episode noise level (degrees) added to the executed body-joint actions. */
+  maxNoiseDeg: number;
+}
+
+export interface EpisodeSetup {
+  ep: Episode;
+  instruction: string;
+  appearance: Appearance;
+  cameras: PolicyCameraSpec[];
+  noiseDeg: number;
+  driver: NoisyDriver;
+}
+
+const FINE_PHASES = new Set(['descend', 'close', 'lower', 'release', 'push']);
+
+export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions): EpisodeSetup {
+  const ep = generateEpisode(seed, family);
+  const rng = new Rng(seed, 0xda7a);
+  const instruction = describeTask(ep.task, ep.scene, rng.int(0, 99));
+  const ids = [...ep.scene.objects.map((o) => o.id), ...ep.scene.bowls.map((b) => b.id)];
+  const appearance = opts.randomize ? randomAppearance(rng, ids) : NEUTRAL_APPEARANCE;
+  const cameras = [FRONT_CAMERA, WRIST_CAMERA].map((s) => ({
+    ...(opts.randomize ? jitterCamera(s, rng, s.mount === 'wrist' ? 2 : 6) : s),
+    width: opts.res,
+    height: opts.res,
+  }));
+  const noiseDeg = opts.maxNoiseDeg > 0 ? rng.pick([0, 0.25, 0.5, 1].map((f) => f * opts.maxNoiseDeg)) : 0;
+  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg) };
+}
+
+/**
+ * DART: the expert's action is the label; what is executed carries noise held for a few ticks at a time (a
+ * slow drift the expert must correct, not jitter it averages out), shrunk near contact.
+ */
+export class NoisyDriver {
+  private noise = new Array<number>(NUM_ARM_JOINTS).fill(0);
+  private steps = 0;
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly noiseDeg: number,
+  ) {}
+
+  /** The expert's label for this tick and the action to execute; call once per control tick. */
+  next(expert: ScriptedExpert, world: SimWorld): { label: number[]; executed: number[] } {
+    const label = expert.act(world);
+    if (this.steps % 5 === 0) this.noise = this.noise.map(() => this.rng.gaussian() * this.noiseDeg);
+    const fine = FINE_PHASES.has(expert.phaseName) ? 0.25 : 1;
+    const executed = label.map((v, i) => (i < NUM_ARM_JOINTS ? v + this.noise[i] * fine : v));
+    this.steps++;
+    return { label, executed };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Dense "where is it" targets per recorded frame: the instructed object's and the goal's positions in each
+ * policy camera's image (normalised u, v and a visibility flag). The episode is replayed in Node from its
+ * seed — same layout, cameras, noise and expert, so the same trajectory (checked against the recorded
+ * joint states) — and the sim's poses are projected with the cameras' recorded jitter. Training uses them
+ * to supervise heatmaps on the image features; the exported policy never sees them.
+ *
+ * Usage: tsx training/sceneTargets.ts DATA_DIR [--force]
+ * Writes targets.f32 in each episode folder: float32 [steps, cameras, 2 points (object, goal), 3 (u, v, visible)].
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CameraProjector } from '../src/render/cameraProjection';
+import { ScriptedExpert } from '../src/sim/expert';
+import type { Vec3 } from '../src/sim/math';
+import type { SceneSpec } from '../src/sim/scene';
+import { bowlById, SIDE_REGION, SIDE_SIGN, type Task, type TaskFamily } from '../src/sim/tasks';
+import type { SimSnapshot } from '../src/sim/world';
+import { SimWorld } from '../src/sim/world';
+import { episodeSetup } from './datagen/episodeSetup';
+
+interface Meta {
+  seed: number;
+  family: TaskFamily;
+  task: unknown;
+  steps: number;
+  res: number;
+  noiseDeg: number;
+  cameras: string[];
+}
+
+/** World points of the instructed object and of where it must go, at this instant (`start`: where the object began). */
+export function taskPoints(task: Task, scene: SceneSpec, snap: SimSnapshot, start: Vec3): [Vec3, Vec3] {
+  const obj = snap.objects[task.object].p;
+  switch (task.family) {
+    case 'pick':
+      return [obj, obj];
+    case 'place': {
+      const b = bowlById(scene, task.bowl);
+      return [obj, [b.x, b.y, 0]];
+    }
+    case 'push':
+      return [obj, [start[0], SIDE_SIGN[task.side] * SIDE_REGION.goal, start[2]]];
+    case 'stack':
+      return [obj, snap.objects[task.base].p];
+  }
+}
+
+export interface ReplayResult {
+  targets: Float32Array;
+  /** Largest difference between the replayed and the recorded joint state (degrees). */
+  stateError: number;
+}
+
+export async function replayTargets(meta: Meta, recordedState: Float32Array, maxNoiseDeg = 3): Promise<ReplayResult> {
+  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, randomize: true, maxNoiseDeg });
+  if (JSON.stringify(setup.ep.task) !== JSON.stringify(meta.task)) throw new Error(`seed ${meta.seed}: the regenerated task differs from the recorded one`);
+  if (setup.noiseDeg !== meta.noiseDeg) throw new Error(`seed ${meta.seed}: noise ${setup.noiseDeg} ≠ recorded ${meta.noiseDeg}`);
+  const { ep, driver } = setup;
+  const cams = meta.cameras.map((name) => {
+    const spec = setup.cameras.find((c) => c.name === name);
+    if (!spec) throw new Error(`seed ${meta.seed}: no camera ${name}`);
+    return new CameraProjector(spec);
+  });
+  const world = await SimWorld.create(ep.scene);
+  const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz);
+  const out = new Float32Array(meta.steps * cams.length * 2 * 3);
+  const start = world.snapshot().objects[ep.task.object].p;
+  let stateError = 0;
+  try {
+    for (let t = 0; t < meta.steps; t++) {
+      const snap = world.snapshot();
+      const points = taskPoints(ep.task, ep.scene, snap, start);
+      cams.forEach((cam, c) => {
+        points.forEach((p, k) => {
+          const ip = cam.project(p, snap.links.gripper);
+          out.set([ip.u, ip.v, ip.visible ? 1 : 0], ((t * cams.length + c) * 2 + k) * 3);
+        });
+      });
+      const state = world.jointState();
+      for (let j = 0; j < 6; j++) stateError = Math.max(stateError, Math.abs(state[j] - recordedState[t * 6 + j]));
+      const { executed } = driver.next(expert, world);
+      world.setAction(executed);
+      world.stepControl();
+    }
+  } finally {
+    world.dispose();
+  }
+  return { targets: out, stateError };
+}
+
+if (process.argv[1]?.endsWith('sceneTargets.ts')) {
+  const dir = process.argv[2];
+  const force = process.argv.includes('--force');
+  if (!dir) throw new Error('usage: tsx training/sceneTargets.ts DATA_DIR [--force]');
+  let n = 0;
+  let worst = 0;
+  const t0 = Date.now();
+  for (const name of readdirSync(dir).sort()) {
+    const metaPath = join(dir, name, 'meta.json');
+    if (!existsSync(metaPath) || (!force && existsSync(join(dir, name, 'targets.f32')))) continue;
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Meta;
+    const raw = readFileSync(join(dir, name, 'state.f32'));
+    const state = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const { targets, stateError } = await replayTargets(meta, state);
+    // A replay that drifted from the recording would label the wrong pixels: refuse it.
+    if (stateError > 0.5) {
+      console.warn(`${name}: replay drifted ${stateError.toFixed(2)}° from the recording; no targets written`);
+      continue;
+    }
+    worst = Math.max(worst, stateError);
+    writeFileSync(join(dir, name, 'targets.f32'), new Uint8Array(targets.buffer));
+    n++;
+    if (n % 20 === 0) console.log(`${n} episodes, ${((Date.now() - t0) / n).toFixed(0)} ms each, worst state error ${worst.toExponential(2)}°`);
+  }
+  console.log(`scene targets written for ${n} episodes; worst replay state error ${worst.toExponential(2)}°`);
+}
