@@ -32,6 +32,10 @@ test.describe('playground', () => {
     await page.getByTestId('expert').click();
     await expect(page.getByTestId('status-text')).toHaveText('Running');
     await expect(page.getByTestId('status-text')).toHaveText('Success', { timeout: 90_000 });
+    // The plot of the last run holds the expert's targets; no policy ran, so no latencies.
+    await expect(page.getByTestId('plots')).toContainText('joint targets (expert)');
+    expect(Number(await page.getByTestId('plot-actions').getAttribute('data-ticks'))).toBeGreaterThan(20);
+    await expect(page.getByTestId('latency-summary')).toHaveText('No policy run yet.');
     expect(errors).toEqual([]);
   });
 

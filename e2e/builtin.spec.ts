@@ -32,6 +32,16 @@ test.describe('built-in policy', () => {
     await page.getByTestId('run').click();
     await expect(page.getByTestId('status-text')).toHaveText('Running');
     await expect(page.getByTestId('status-text')).toHaveText('Success', { timeout: 150_000 });
+    // The plots show this run: a trace point per control tick and a latency sample per chunk.
+    const ticks = Number(await page.getByTestId('plot-actions').getAttribute('data-ticks'));
+    expect(ticks).toBeGreaterThan(20);
+    await expect(page.getByTestId('plot-actions').locator('canvas')).toHaveCount(1);
+    await expect(page.getByTestId('plots')).toContainText('joint targets (policy)');
+    await expect(page.getByTestId('plot-actions')).toContainText('elbow');
+    const samples = Number(await page.getByTestId('plot-latency').getAttribute('data-samples'));
+    expect(samples).toBeGreaterThan(2);
+    expect(samples).toBeLessThanOrEqual(ticks);
+    await expect(page.getByTestId('latency-summary')).toContainText(`${samples} inferences`);
     expect(errors).toEqual([]);
   });
 });

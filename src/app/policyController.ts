@@ -205,6 +205,11 @@ export class PolicyController {
     return true;
   }
 
+  /** Latencies (ms) of one stage over the last policy run, for the histogram (empty before any run). */
+  latencies(stage: string): readonly number[] {
+    return this.loop?.history(stage) ?? [];
+  }
+
   private startHud(): void {
     if (this.hudTimer) clearInterval(this.hudTimer);
     const publish = () => {

@@ -89,6 +89,10 @@ describe('PolicyLoop', () => {
     expect(actions.length).toBe(11);
     expect(actions.map((a) => a[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(loop.stats(12).stalls).toBe(1);
+    // Every inference of the run is kept for the histogram, one sample per chunk and stage.
+    expect(loop.history('inference')).toEqual(new Array(loop.stats(12).inferences).fill(1));
+    expect(loop.history('round trip').length).toBe(loop.stats(12).inferences);
+    expect(loop.history('no such stage')).toEqual([]);
   });
 
   it('drops actions that went stale while the model was thinking', async () => {

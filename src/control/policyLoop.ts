@@ -66,12 +66,17 @@ export interface LoopStats {
   safety: { rejected: number; clipped: number };
 }
 
+/** Latency samples kept per stage for a run's histogram: hours of inference at 10 Hz. */
+const MAX_HISTORY = 50_000;
+
 export class PolicyLoop {
   readonly queue: ChunkQueue;
   private inflight = false;
   private seed = 0;
   private stalledFor = 0;
   private readonly stages = new Map<string, Samples>();
+  /** Every sample of this run per stage (capped), for the latency histogram; `stages` keeps a rolling window. */
+  private readonly samples = new Map<string, number[]>();
   private readonly inferMeter = new RateMeter();
   private readonly actionMeter = new RateMeter();
   private counts = { inferences: 0, actions: 0, holds: 0, stalls: 0, droppedNaN: 0, lateChunks: 0, errors: 0 };
@@ -169,6 +174,17 @@ export class PolicyLoop {
       this.stages.set(stage, s);
     }
     s.add(ms);
+    let all = this.samples.get(stage);
+    if (!all) {
+      all = [];
+      this.samples.set(stage, all);
+    }
+    if (all.length < MAX_HISTORY) all.push(ms);
+  }
+
+  /** All latencies (ms) of a stage in this run, oldest first (up to MAX_HISTORY). */
+  history(stage: string): readonly number[] {
+    return this.samples.get(stage) ?? [];
   }
 
   stop(): void {

@@ -9,6 +9,7 @@ import { TELEOP_HELP } from '../app/teleop';
 import { FAMILY_LABEL } from '../sim/instructions';
 import { TASK_FAMILIES, TEMPLATES, type TaskFamily } from '../sim/tasks';
 import { HardwarePanel } from './HardwarePanel';
+import { PlotsPanel } from './PlotsPanel';
 import { PolicyPanel } from './PolicyPanel';
 import { useSessionState } from './useSession';
 
@@ -134,6 +135,8 @@ export function ControlPanel({ session, policy, view }: { session: Session; poli
         </span>
         <span className="driver">{s.driver === 'none' ? '' : s.driver}</span>
       </section>
+
+      <PlotsPanel session={session} policy={policy} />
 
       <section>
         <div className="joints" data-testid="joints">
