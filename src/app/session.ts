@@ -10,6 +10,8 @@ import { SimWorld } from '../sim/world';
 import { Store } from './store';
 import { isTeleopKey, teleopStep } from './teleop';
 
+export type TeleopSource = 'keyboard' | 'gamepad';
+
 export type RunStatus = 'idle' | 'running' | 'success' | 'timeout' | 'stopped';
 export type Driver = 'none' | 'expert' | 'teleop' | 'policy';
 
@@ -54,7 +56,9 @@ export class Session {
   /** Control ticks since the world was created: the clock the policy loop indexes chunks by. */
   private tickIndex = 0;
   private monitor: TaskMonitor | null = null;
-  private keys = new Set<string>();
+  /** Teleop input per source (keyboard, gamepad): key → strength in (0, 1]; `keys` is their union (max). */
+  private readonly teleopInputs = new Map<TeleopSource, ReadonlyMap<string, number>>();
+  private keys = new Map<string, number>();
   private accumulator = 0;
   private runStart = 0;
   private lastUi = -1;
@@ -169,7 +173,20 @@ export class Session {
 
   /** Held keys from the keyboard; a teleop key takes the arm from the expert. */
   setKeys(keys: Iterable<string>): void {
-    this.keys = new Set([...keys].filter(isTeleopKey));
+    this.setTeleopInput('keyboard', new Map([...keys].map((k) => [k, 1])));
+  }
+
+  /**
+   * Teleop input from one source (keyboard keys at strength 1, a gamepad's sticks in between); sources add up
+   * by taking the stronger of each key. Any input takes the arm from the expert or the policy.
+   */
+  setTeleopInput(source: TeleopSource, input: ReadonlyMap<string, number>): void {
+    const clean = new Map([...input].filter(([k, v]) => isTeleopKey(k) && Number.isFinite(v) && v > 0).map(([k, v]) => [k, Math.min(1, v)]));
+    if (clean.size === 0) this.teleopInputs.delete(source);
+    else this.teleopInputs.set(source, clean);
+    const merged = new Map<string, number>();
+    for (const m of this.teleopInputs.values()) for (const [k, v] of m) merged.set(k, Math.max(v, merged.get(k) ?? 0));
+    this.keys = merged;
     if (this.keys.size > 0 && this.state.driver !== 'teleop') {
       this.expert = null;
       this.stopPolicy();

@@ -47,19 +47,23 @@ export function isTeleopKey(key: string): boolean {
   return key in JOINT_KEYS || key in CARTESIAN_KEYS;
 }
 
-/** Next action (LeRobot units) from the current targets and the held keys, for a tick of dt seconds. */
-export function teleopStep(targets: readonly number[], keys: ReadonlySet<string>, dt: number): number[] {
+/**
+ * Next action (LeRobot units) from the current targets and the held keys, for a tick of dt seconds. Keys held
+ * as a map carry a strength in [0, 1] (a gamepad stick half over moves at half speed); a set means full speed.
+ */
+export function teleopStep(targets: readonly number[], keys: ReadonlySet<string> | ReadonlyMap<string, number>, dt: number): number[] {
+  const held: [string, number][] = keys instanceof Map ? [...keys] : [...keys].map((k) => [k, 1]);
   const next = targets.slice();
-  for (const k of keys) {
+  for (const [k, strength] of held) {
     const j = JOINT_KEYS[k];
     if (!j) continue;
     const rate = j[0] === NUM_ARM_JOINTS ? TELEOP_RATES.gripper : TELEOP_RATES.joint;
-    next[j[0]] = Math.min(ACTION_HIGH[j[0]], Math.max(ACTION_LOW[j[0]], next[j[0]] + j[1] * rate * dt));
+    next[j[0]] = Math.min(ACTION_HIGH[j[0]], Math.max(ACTION_LOW[j[0]], next[j[0]] + j[1] * rate * strength * dt));
   }
   const move: Vec3 = [0, 0, 0];
-  for (const k of keys) {
+  for (const [k, strength] of held) {
     const d = CARTESIAN_KEYS[k];
-    if (d) for (let i = 0; i < 3; i++) move[i] += d[i];
+    if (d) for (let i = 0; i < 3; i++) move[i] += d[i] * strength;
   }
   if (move[0] !== 0 || move[1] !== 0 || move[2] !== 0) {
     const q = actionToRadians(next).slice(0, NUM_ARM_JOINTS);

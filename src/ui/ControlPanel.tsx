@@ -5,12 +5,14 @@ import { useEffect, useState } from 'react';
 import type { PolicyController } from '../app/policyController';
 import { parseSeed } from '../app/seed';
 import type { RunStatus, Session } from '../app/session';
+import { GAMEPAD_HELP } from '../app/gamepadTeleop';
 import { TELEOP_HELP } from '../app/teleop';
 import { FAMILY_LABEL } from '../sim/instructions';
 import { TASK_FAMILIES, TEMPLATES, type TaskFamily } from '../sim/tasks';
 import { HardwarePanel } from './HardwarePanel';
 import { PlotsPanel } from './PlotsPanel';
 import { PolicyPanel } from './PolicyPanel';
+import { useGamepadTeleop } from './useGamepadTeleop';
 import { useSessionState } from './useSession';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -23,6 +25,7 @@ const STATUS_TEXT: Record<RunStatus, string> = {
 
 export function ControlPanel({ session, policy, view }: { session: Session; policy: PolicyController; view: ViewHandle }) {
   const s = useSessionState(session);
+  const gamepad = useGamepadTeleop(session);
   const [seedText, setSeedText] = useState(String(s.seed));
   const [seedError, setSeedError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -160,6 +163,19 @@ export function ControlPanel({ session, policy, view }: { session: Session; poli
                 <td>
                   <kbd>{k}</kbd>
                 </td>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      <details className="keys" data-testid="gamepad-help">
+        <summary>Gamepad {gamepad ? <span data-testid="gamepad-name">· {gamepad}</span> : <span className="muted">· none connected</span>}</summary>
+        <table>
+          <tbody>
+            {GAMEPAD_HELP.map(([k, v]) => (
+              <tr key={k}>
+                <td>{k}</td>
                 <td>{v}</td>
               </tr>
             ))}
