@@ -28,6 +28,14 @@ export const NUM_JOINTS = JOINT_NAMES.length;
 export const QUANTILES = [0.01, 0.1, 0.5, 0.9, 0.99] as const;
 export const QUANTILE_KEYS = ['q01', 'q10', 'q50', 'q90', 'q99'] as const;
 
+/**
+ * WebVLA's own per-episode columns in the episodes table: the sim scene an episode was recorded in, so replay
+ * can rebuild it. LeRobot reads that table as a generic dataset and ignores columns it does not know; they are
+ * not features (info.json does not list them). Datasets from elsewhere lack them.
+ */
+export const SCENE_SEED_COLUMN = 'webvla_scene_seed';
+export const SCENE_FAMILY_COLUMN = 'webvla_scene_family';
+
 /** Camera names become feature keys `observation.images.<name>`; keep them to what LeRobot accepts in a key. */
 export const CAMERA_NAME = /^[A-Za-z0-9_]{1,40}$/;
 

@@ -392,3 +392,46 @@ function decodeRgbPng(png: Uint8Array): { width: number; height: number; rgb: nu
   }
   return { width, height, rgb };
 }
+
+describe('exportLeRobotDataset (WebVLA scene columns)', () => {
+  const withScene = (seed: number, scene?: { seed: number; family: string }) => {
+    const ep = syntheticEpisode(seed, 4, `task ${seed}`, FPS, []);
+    if (scene) ep.scene = scene;
+    return ep;
+  };
+
+  it('writes each episode’s scene after LeRobot’s columns, null where an episode has none, and reads it back', async () => {
+    const eps = [withScene(1, { seed: 42, family: 'pick' }), withScene(2), withScene(3, { seed: 2 ** 31 - 1, family: 'stack' })];
+    const { files, info } = await exportLeRobotDataset(eps);
+    const table = files.get('meta/episodes/chunk-000/file-000.parquet')!;
+    const types = columnTypes(table);
+    expect(Object.keys(types).slice(-4)).toEqual(['meta/episodes/chunk_index', 'meta/episodes/file_index', 'webvla_scene_seed', 'webvla_scene_family']);
+    expect([types.webvla_scene_seed, types.webvla_scene_family]).toEqual(['INT64', 'BYTE_ARRAY']);
+    const rows = await read(table);
+    expect(rows.map((r) => [r.webvla_scene_seed, r.webvla_scene_family])).toEqual([
+      [42n, 'pick'],
+      [null, null],
+      [BigInt(2 ** 31 - 1), 'stack'],
+    ]);
+    // Not features: LeRobot would look for them in the data parquet.
+    expect(Object.keys(info.features).some((k) => k.includes('scene'))).toBe(false);
+    expect(new TextDecoder().decode(files.get('meta/info.json'))).not.toContain('webvla');
+
+    const ds = await readLeRobotDataset(zipDataset(files));
+    expect(ds.episodes.map((e) => e.scene)).toEqual([{ seed: 42, family: 'pick' }, null, { seed: 2 ** 31 - 1, family: 'stack' }]);
+  });
+
+  it('writes no scene columns when no episode knows its scene', async () => {
+    const { files } = await exportLeRobotDataset([withScene(1), withScene(2)]);
+    const types = columnTypes(files.get('meta/episodes/chunk-000/file-000.parquet')!);
+    expect(Object.keys(types).filter((k) => k.startsWith('webvla'))).toEqual([]);
+    const ds = await readLeRobotDataset(files);
+    expect(ds.episodes.map((e) => e.scene)).toEqual([null, null]);
+  });
+
+  it('refuses a scene that int64 and a family name cannot hold', async () => {
+    await expect(exportLeRobotDataset([withScene(1, { seed: -1, family: 'pick' })])).rejects.toThrow(/episode 0: scene seed must be a whole number ≥ 0, got -1/);
+    await expect(exportLeRobotDataset([withScene(1, { seed: 0.5, family: 'pick' })])).rejects.toThrow(/scene seed/);
+    await expect(exportLeRobotDataset([withScene(1, { seed: 1, family: 'Pick it!' })])).rejects.toThrow(/scene family must be 1-40 lowercase letters or _, got "Pick it!"/);
+  });
+});

@@ -20,6 +20,8 @@ import {
   JOINT_NAMES,
   NUM_JOINTS,
   ROBOT_TYPE,
+  SCENE_FAMILY_COLUMN,
+  SCENE_SEED_COLUMN,
   STATE_KEY,
   STATS_PATH,
   TASKS_PATH,
@@ -209,6 +211,15 @@ function statColumns(prefix: string, perEpisode: readonly FeatureStats[]): Colum
   });
 }
 
+/** WebVLA's scene columns, after LeRobot's own; none when no episode knows its scene, null for one that does not. */
+function sceneColumns(episodes: readonly RecordedEpisode[]): Column[] {
+  if (!episodes.some((ep) => ep.scene)) return [];
+  return [
+    { name: SCENE_SEED_COLUMN, type: 'int64', values: episodes.map((ep) => ep.scene?.seed ?? null) },
+    { name: SCENE_FAMILY_COLUMN, type: 'string', values: episodes.map((ep) => ep.scene?.family ?? null) },
+  ];
+}
+
 const json = (x: unknown) => new TextEncoder().encode(`${JSON.stringify(x, null, 4)}\n`);
 
 /** Builds the whole v3.0 dataset. Episodes keep their order; episode i gets episode_index i. */
@@ -312,6 +323,7 @@ export async function exportLeRobotDataset(episodes: readonly RecordedEpisode[],
     episodeColumns.push(...statColumns(`stats/${feature}`, episodeStats.map((s) => s[feature])));
   }
   episodeColumns.push(int('meta/episodes/chunk_index', zeros), int('meta/episodes/file_index', zeros));
+  episodeColumns.push(...sceneColumns(episodes));
 
   const files = new Map<string, Uint8Array>();
   files.set(INFO_PATH, json(info));

@@ -3,6 +3,7 @@ import { fakeVideoEncoder, syntheticEpisode } from './datasetFixtures';
 import { formatPath } from './layout';
 import { exportLeRobotDataset } from './lerobotExport';
 import { DatasetReadError, readEpisodeFrames, readLeRobotDataset } from './lerobotRead';
+import { type Column, writeParquet } from './parquet';
 import { unzipDataset, ZipFormatError, zipDataset } from './zipDataset';
 
 async function dataset(lengths = [5, 9]) {
@@ -119,6 +120,51 @@ describe('readLeRobotDataset rejects malformed input', () => {
     const frames = await readEpisodeFrames(ds, 1);
     expect(frames.length).toBe(9);
     expect(frames.fps).toBe(30);
+  });
+});
+
+describe('readLeRobotDataset: WebVLA scene columns', () => {
+  it('decodes what is stored without judging it, and names a value of the wrong type instead of failing', async () => {
+    const lengths = [2, 3, 4];
+    const { files } = await exportLeRobotDataset(lengths.map((len, i) => syntheticEpisode(i, len, `task ${i}`, 30, [])));
+    // Another writer's episodes table: LeRobot's columns the reader needs, then the given scene columns.
+    const int = (name: string, values: (number | null)[]): Column => ({ name, type: 'int64', values });
+    const starts = [0, 2, 5];
+    const withScene = (scene: Column[]) => {
+      const table = writeParquet([
+        int('episode_index', [0, 1, 2]),
+        { name: 'tasks', type: 'list', leaf: 'string', depth: 1, values: [['task 0'], ['task 1'], ['task 2']] },
+        int('length', lengths),
+        int('data/chunk_index', [0, 0, 0]),
+        int('data/file_index', [0, 0, 0]),
+        int('dataset_from_index', starts),
+        int('dataset_to_index', starts.map((s, i) => s + lengths[i])),
+        ...scene,
+      ]);
+      return new Map(files).set('meta/episodes/chunk-000/file-000.parquet', table);
+    };
+    const wrongTypes = await readLeRobotDataset(
+      withScene([
+        { name: 'webvla_scene_seed', type: 'string', values: ['seven', null, '-5'] },
+        { name: 'webvla_scene_family', type: 'int64', values: [3, 1, null] },
+      ]),
+    );
+    expect(wrongTypes.episodes.map((e) => e.scene)).toEqual([
+      { error: 'webvla_scene_seed is seven, not a number' },
+      { error: 'webvla_scene_seed is null, not a number' },
+      { error: 'webvla_scene_seed is -5, not a number' },
+    ]);
+    // The episodes still replay: only the scene is unusable.
+    expect((await readEpisodeFrames(wrongTypes, 2)).length).toBe(4);
+
+    const outOfRange = await readLeRobotDataset(
+      withScene([int('webvla_scene_seed', [-5, 2 ** 40, 3]), { name: 'webvla_scene_family', type: 'string', values: ['juggle', 'pick', null] }]),
+    );
+    expect(outOfRange.episodes.map((e) => e.scene)).toEqual([
+      { seed: -5, family: 'juggle' },
+      { seed: 2 ** 40, family: 'pick' },
+      { error: 'webvla_scene_family is null, not a string' },
+    ]);
   });
 });
 

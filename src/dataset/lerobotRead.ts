@@ -4,7 +4,7 @@
  * errors say which file is wrong and how.
  */
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { ACTION_KEY, CODEBASE_VERSION, formatPath, INFO_PATH, STATE_KEY, STATS_PATH, TASKS_PATH } from './layout';
+import { ACTION_KEY, CODEBASE_VERSION, formatPath, INFO_PATH, SCENE_FAMILY_COLUMN, SCENE_SEED_COLUMN, STATE_KEY, STATS_PATH, TASKS_PATH } from './layout';
 import { infoSchema, type LeRobotInfo } from './lerobotInfo';
 import type { DatasetStats } from './stats';
 import { unzipDataset, ZipFormatError } from './zipDataset';
@@ -22,6 +22,13 @@ export interface EpisodeVideo {
   toTimestamp: number;
 }
 
+/**
+ * The sim scene an episode says it was recorded in, as stored (layout.ts's scene columns): decoded, not
+ * judged, since only the app knows which seeds and families it can rebuild. `error` when the stored values
+ * are not a number and a string.
+ */
+export type StoredScene = { seed: number; family: string } | { error: string };
+
 export interface EpisodeEntry {
   episodeIndex: number;
   tasks: string[];
@@ -32,6 +39,8 @@ export interface EpisodeEntry {
   datasetToIndex: number;
   /** Per video feature key, where this episode's frames are. */
   videos: Record<string, EpisodeVideo>;
+  /** Null when the dataset does not say (no scene columns, or null in this episode's row). */
+  scene: StoredScene | null;
 }
 
 export interface LeRobotDatasetContents {
@@ -144,6 +153,16 @@ async function readTasks(files: ReadonlyMap<string, Uint8Array>, info: LeRobotIn
   return tasks;
 }
 
+function readScene(row: Row): StoredScene | null {
+  const seed = row[SCENE_SEED_COLUMN] ?? null;
+  const family = row[SCENE_FAMILY_COLUMN] ?? null;
+  if (seed === null && family === null) return null;
+  const n = typeof seed === 'bigint' ? Number(seed) : seed;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return { error: `${SCENE_SEED_COLUMN} is ${String(seed)}, not a number` };
+  if (typeof family !== 'string') return { error: `${SCENE_FAMILY_COLUMN} is ${String(family)}, not a string` };
+  return { seed: n, family };
+}
+
 async function readEpisodes(files: ReadonlyMap<string, Uint8Array>, info: LeRobotInfo): Promise<EpisodeEntry[]> {
   const paths = [...files.keys()].filter((p) => /^meta\/episodes\/chunk-\d+\/file-\d+\.parquet$/.test(p)).sort();
   if (paths.length === 0) throw new DatasetReadError('missing meta/episodes/chunk-000/file-000.parquet (the episodes table)');
@@ -188,6 +207,7 @@ async function readEpisodes(files: ReadonlyMap<string, Uint8Array>, info: LeRobo
       datasetFromIndex: from,
       datasetToIndex: to,
       videos,
+      scene: readScene(row),
     };
   });
   if (expectedFrom !== info.total_frames) {

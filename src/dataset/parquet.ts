@@ -11,6 +11,7 @@ type SchemaElement = NonNullable<Parameters<typeof parquetWriteBuffer>[0]['schem
 export type LeafType = 'float32' | 'float64' | 'int64' | 'string';
 
 export type Column =
+  /** A plain column; null is a missing value (every column is nullable). */
   | { name: string; type: LeafType; values: ArrayLike<unknown> }
   /** A list column (depth 1: list<leaf>, depth 3: list<list<list<leaf>>> for [3,1,1] image stats). */
   | { name: string; type: 'list'; leaf: LeafType; depth: number; values: unknown[] }
@@ -45,7 +46,10 @@ function toBigInts(v: unknown): unknown {
 }
 
 function columnData(c: Column): ArrayLike<unknown> {
-  if (c.type === 'int64') return BigInt64Array.from(Array.from(c.values as ArrayLike<number>, (x) => BigInt(x)));
+  if (c.type === 'int64') {
+    const values = Array.from(c.values as ArrayLike<number | null>, (x) => (x === null ? null : BigInt(x)));
+    return values.includes(null) ? values : BigInt64Array.from(values as bigint[]);
+  }
   if (c.type === 'float32') return Float32Array.from(c.values as ArrayLike<number>);
   if (c.type === 'float64') return Float64Array.from(c.values as ArrayLike<number>);
   if (c.type === 'list' && c.leaf === 'int64') return c.values.map(toBigInts);

@@ -12,6 +12,15 @@ export interface CameraSpec {
   height: number;
 }
 
+/**
+ * The sim scene an episode was recorded in: the seed and task family its layout was generated from. Only
+ * WebVLA's sim has one; a real arm's episode has none.
+ */
+export interface EpisodeScene {
+  seed: number;
+  family: string;
+}
+
 export interface RecordedEpisode {
   /** Control rate the frames were taken at; timestamps are frame_index / fps. */
   fps: number;
@@ -25,6 +34,8 @@ export interface RecordedEpisode {
   action: Float32Array;
   /** Per camera name, one RGB frame (width·height·3 bytes) per step. */
   images: Record<string, Uint8Array[]>;
+  /** Where the episode was recorded, when it was the sim; replay rebuilds this scene first. */
+  scene?: EpisodeScene;
 }
 
 export interface FrameInput {
@@ -45,6 +56,7 @@ export interface RecorderOptions {
   fps: number;
   task: string;
   cameras?: readonly CameraSpec[];
+  scene?: EpisodeScene;
   /** Refuse frames past this many, so a forgotten recorder cannot eat the tab's memory. 10 min at 30 Hz. */
   maxFrames?: number;
 }
@@ -54,6 +66,7 @@ export class EpisodeRecorder {
   readonly fps: number;
   readonly task: string;
   readonly cameras: readonly CameraSpec[];
+  readonly scene: EpisodeScene | undefined;
   private readonly maxFrames: number;
   private state = new Float32Array(NUM_JOINTS * 64);
   private action = new Float32Array(NUM_JOINTS * 64);
@@ -66,9 +79,11 @@ export class EpisodeRecorder {
     checkTask(options.task);
     const cameras = options.cameras ?? [];
     checkCameras(cameras);
+    if (options.scene) checkScene(options.scene);
     this.fps = options.fps;
     this.task = options.task;
     this.cameras = cameras.map((c) => ({ ...c }));
+    this.scene = options.scene ? { ...options.scene } : undefined;
     this.maxFrames = options.maxFrames ?? 18_000;
     for (const c of cameras) this.images[c.name] = [];
   }
@@ -103,7 +118,7 @@ export class EpisodeRecorder {
     if (this.count === 0) throw new RecordingError('cannot finish an episode with no frames');
     this.finished = true;
     const n = this.count * NUM_JOINTS;
-    return {
+    const ep: RecordedEpisode = {
       fps: this.fps,
       task: this.task,
       cameras: this.cameras,
@@ -112,6 +127,8 @@ export class EpisodeRecorder {
       action: this.action.slice(0, n),
       images: this.images,
     };
+    if (this.scene) ep.scene = this.scene;
+    return ep;
   }
 
   private grow(frames: number): void {
@@ -148,6 +165,14 @@ function checkCameras(cameras: readonly CameraSpec[]): void {
     for (const [k, v] of [['width', c.width], ['height', c.height]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > 4096) throw new RecordingError(`camera "${c.name}": ${k} must be an integer in 1..4096, got ${v}`);
     }
+  }
+}
+
+/** Stored as int64 and a string column: the seed must be exact in both JS and int64, the family a short name. */
+function checkScene(scene: EpisodeScene): void {
+  if (!Number.isSafeInteger(scene.seed) || scene.seed < 0) throw new RecordingError(`scene seed must be a whole number ≥ 0, got ${scene.seed}`);
+  if (typeof scene.family !== 'string' || !/^[a-z_]{1,40}$/.test(scene.family)) {
+    throw new RecordingError(`scene family must be 1-40 lowercase letters or _, got ${JSON.stringify(scene.family)}`);
   }
 }
 
@@ -188,6 +213,7 @@ export function validateEpisode(ep: RecordedEpisode, label = 'episode'): void {
     checkFps(ep.fps);
     checkTask(ep.task);
     checkCameras(ep.cameras);
+    if (ep.scene) checkScene(ep.scene);
   } catch (e) {
     throw new RecordingError(`${label}: ${(e as Error).message}`);
   }
