@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { unsupportedVideoEncoder } from '../dataset/datasetFixtures';
 import { readEpisodeFrames, readLeRobotDataset } from '../dataset/lerobotRead';
+import { instructionToTask } from '../sim/instructions';
+import { generateEpisode } from '../sim/tasks';
 import { DatasetRecorder, type FrameSource } from './datasetRecorder';
 import { Session } from './session';
 
@@ -73,5 +75,50 @@ describe('DatasetRecorder', () => {
     rec.stop();
     expect(rec.recorded.map((e) => e.length)).toEqual([10]);
     expect(rec.recorded[0].task).toBe(session.state.instruction);
+  });
+
+  it('stamps each episode with the seed and family its scene was built from', async () => {
+    session = await Session.create(3, 'pick');
+    const rec = new DatasetRecorder(session, () => null);
+    rec.start();
+    await recordExpert(session, 20);
+    await session.reset(8, 'place');
+    // An instruction of another family changes the task, not the layout: the scene stays (8, place).
+    const push = generateEpisode(8, 'push').instruction;
+    expect(instructionToTask(push, session.world.spec).ok).toBe(true);
+    session.setInstruction(push);
+    expect(session.state.family).toBe('push');
+    await recordExpert(session, 20);
+    rec.stop();
+    expect(rec.recorded.map((e) => e.scene)).toEqual([
+      { seed: 3, family: 'pick' },
+      { seed: 8, family: 'place' },
+    ]);
+    expect(rec.recorded[1].task).toBe(push);
+  });
+
+  it('ends an episode at a reset, so none spans two scenes, and starts the next from the new world', async () => {
+    session = await Session.create(3, 'pick');
+    const rec = new DatasetRecorder(session, () => null);
+    rec.start();
+    session.setKeys(['q']);
+    for (let i = 0; i < 5; i++) session.advance(PERIOD);
+    await session.reset(4, 'pick');
+    // The reset puts the arm's targets back home: that is not the arm moving, so nothing is recorded for it.
+    session.setKeys([]);
+    session.advance(PERIOD);
+    expect(rec.state).toMatchObject({ episodes: 1, current: 0 });
+    const home = session.world.jointState();
+    session.setKeys(['q']);
+    for (let i = 0; i < 4; i++) session.advance(PERIOD);
+    rec.stop();
+    expect(rec.recorded.map((e) => [e.length, e.scene])).toEqual([
+      [5, { seed: 3, family: 'pick' }],
+      [4, { seed: 4, family: 'pick' }],
+    ]);
+    // Frame 0 of the second episode is the arm in the new world, not the last state of the old one.
+    Array.from(rec.recorded[1].state.subarray(0, 6)).forEach((v, j) => {
+      expect(v).toBeCloseTo(home[j], 4);
+    });
   });
 });

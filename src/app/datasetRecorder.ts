@@ -1,7 +1,8 @@
 /**
  * Records demonstrations from the playground at the control rate — the expert, a policy, the keyboard or a
  * real leader arm — and exports them as a LeRobotDataset v3.0 zip. A tick is recorded while a run is going or
- * while something moves the arm's targets; an episode ends when its run ends or recording stops.
+ * while something moves the arm's targets; an episode ends when its run ends, the scene is reset, or recording
+ * stops. Each episode carries the seed and family its scene was built from, so replay can rebuild it.
  */
 import { EpisodeRecorder, type CameraSpec, type RecordedEpisode } from '../dataset/recording';
 import { exportLeRobotDataset, type ExportOptions } from '../dataset/lerobotExport';
@@ -32,6 +33,8 @@ export class DatasetRecorder {
   private readonly episodes: RecordedEpisode[] = [];
   private episode: EpisodeRecorder | null = null;
   private off: (() => void) | null = null;
+  private offReset: (() => void) | null = null;
+  private sceneVersion = -1;
   private lastState: number[] | null = null;
   private lastTargets: number[] | null = null;
   private wasRunning = false;
@@ -51,18 +54,36 @@ export class DatasetRecorder {
 
   start(): void {
     if (this.off) return;
-    this.lastState = this.session.world.jointState();
-    this.lastTargets = this.session.world.jointTargets();
-    this.wasRunning = false;
+    this.baseline();
     this.off = this.session.onControlTick((info) => this.onTick(info));
+    // An episode belongs to one scene: a reset ends it, and the next one compares against the new world only.
+    this.offReset = this.session.store.subscribe(() => {
+      if (this.session.state.sceneVersion === this.sceneVersion) return;
+      this.endEpisode();
+      this.baseline();
+    });
     this.store.set({ recording: true, message: null, error: null });
   }
 
   stop(): void {
-    this.off?.();
-    this.off = null;
+    this.unsubscribe();
     this.endEpisode();
     this.store.set({ recording: false });
+  }
+
+  private unsubscribe(): void {
+    this.off?.();
+    this.off = null;
+    this.offReset?.();
+    this.offReset = null;
+  }
+
+  /** The world as it is now is what the next tick is compared with. */
+  private baseline(): void {
+    this.sceneVersion = this.session.state.sceneVersion;
+    this.lastState = this.session.world.jointState();
+    this.lastTargets = this.session.world.jointTargets();
+    this.wasRunning = false;
   }
 
   clear(): void {
@@ -80,8 +101,7 @@ export class DatasetRecorder {
       } catch (e) {
         // A frame the recorder refuses (a NaN, a full episode) ends recording with the reason; nothing else stops.
         this.episode = null;
-        this.off?.();
-        this.off = null;
+        this.unsubscribe();
         this.store.set({ recording: false, current: 0, error: `Recording stopped: ${e instanceof Error ? e.message : String(e)}` });
         return;
       }
@@ -96,7 +116,9 @@ export class DatasetRecorder {
     const src = this.source();
     if (!this.episode) {
       const fps = this.session.world.config.controlHz;
-      this.episode = new EpisodeRecorder({ fps, task: this.session.state.instruction || 'teleoperation', cameras: src?.cameraList() ?? [] });
+      // The scene the world was built from, so replay can rebuild the layout this episode's actions were made in.
+      const scene = this.session.scene;
+      this.episode = new EpisodeRecorder({ fps, task: this.session.state.instruction || 'teleoperation', cameras: src?.cameraList() ?? [], scene });
     }
     // LeRobot's convention: the state the action was chosen from, and the action commanded at that tick.
     const n = this.episode.add({ state: this.lastState ?? info.state, action: info.targets, images: src?.observe() });

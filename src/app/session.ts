@@ -25,6 +25,15 @@ export interface ControlTickInfo {
   state: number[];
 }
 
+/**
+ * What a layout is rebuilt from: `reset(seed, family)` gives the same world for the same pair. The family is
+ * the one the world was built with, which `state.family` stops being once an instruction names another.
+ */
+export interface SceneKey {
+  seed: number;
+  family: TaskFamily;
+}
+
 export interface SessionState {
   seed: number;
   family: TaskFamily;
@@ -60,6 +69,7 @@ export class Session {
   private readonly teleopInputs = new Map<TeleopSource, ReadonlyMap<string, number>>();
   private keys = new Map<string, number>();
   private accumulator = 0;
+  private sceneKey: SceneKey = { seed: 0, family: 'place' };
   private runStart = 0;
   private lastUi = -1;
   private readonly tickListeners = new Set<(info: ControlTickInfo) => void>();
@@ -93,12 +103,18 @@ export class Session {
     return this.store.get();
   }
 
+  /** The seed and family the current world was built from (the last reset's arguments). */
+  get scene(): SceneKey {
+    return { ...this.sceneKey };
+  }
+
   /** A fresh layout for the seed, with the family's default instruction for it. */
   async reset(seed: number, family: TaskFamily = this.state.family): Promise<void> {
     const episode = generateEpisode(seed, family);
     const world = await SimWorld.create(episode.scene);
     this.world?.dispose();
     this.world = world;
+    this.sceneKey = { seed, family };
     this.expert = null;
     this.stopPolicy();
     this.monitor = null;
