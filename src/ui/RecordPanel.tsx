@@ -81,6 +81,11 @@ export function RecordPanel({ session, policy }: { session: Session; policy: Pol
           Replaying episode {p.playing.episode}: frame {p.playing.frame + 1} of {p.playing.length}
         </p>
       )}
+      {p.message && (
+        <p className={p.inRecordedScene ? 'message' : 'message warn'} data-testid="replay-message">
+          {p.message}
+        </p>
+      )}
       {p.error && (
         <p className="message error" role="alert">
           {p.error}
