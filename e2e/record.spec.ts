@@ -32,6 +32,11 @@ test('records two expert episodes and exports a LeRobotDataset v3.0 zip that rea
   expect(ds.info.total_frames).toBe(frames);
   expect(ds.episodes.reduce((n, e) => n + e.length, 0)).toBe(frames);
   expect(ds.tasks[0]).toMatch(/pick|lift|grab|raise/);
+  // Each episode names the scene it was recorded in, for replay.
+  expect(ds.episodes.map((e) => e.scene)).toEqual([
+    { seed: 11, family: 'pick' },
+    { seed: 12, family: 'pick' },
+  ]);
   const front = ds.info.features['observation.images.front'];
   expect(['video', 'image']).toContain(front.dtype);
   expect(front.shape).toEqual([64, 64, 3]);
@@ -43,12 +48,19 @@ test('records two expert episodes and exports a LeRobotDataset v3.0 zip that rea
   const pan = Array.from({ length: ep.length }, (_, i) => ep.state[i * 6]);
   expect(Math.max(...pan) - Math.min(...pan)).toBeGreaterThan(1);
 
-  // Replay: the exported zip loads back into the app and its episode drives the sim arm.
+  // Replay: the exported zip loads back into the app, puts back the scene episode 1 was recorded in (the app
+  // shows another one now), and its actions drive the sim arm.
+  await page.getByTestId('seed').fill('5');
+  await page.getByTestId('reset').click();
+  await page.getByTestId('family').selectOption('place');
   await page.getByTestId('replay-file').setInputFiles(file);
   await expect(page.getByTestId('replay-episode').locator('option')).toHaveCount(2);
   await page.getByTestId('replay-episode').selectOption('1');
   await page.getByTestId('replay').click();
   await expect(page.getByTestId('replay-status')).toContainText(`Replaying episode 1: frame`);
+  await expect(page.getByTestId('replay-message')).toHaveText('Replaying in the scene it was recorded in: seed 12, pick.');
+  await expect(page.getByTestId('seed')).toHaveValue('12');
+  await expect(page.getByTestId('family')).toHaveValue('pick');
   await expect(page.getByTestId('replay-status')).toBeHidden({ timeout: 120_000 });
   expect(errors).toEqual([]);
 });
