@@ -28,7 +28,9 @@ import model as tm  # noqa: E402
 ACTION_NAMES = ["shoulder_pan.pos", "shoulder_lift.pos", "elbow_flex.pos", "wrist_flex.pos", "wrist_roll.pos", "gripper.pos"]
 IMAGE_MEAN = [0.5, 0.5, 0.5]
 IMAGE_STD = [0.25, 0.25, 0.25]
-AUX_SCALE = 5.0  # table metres → about unit scale for the auxiliary regression
+AUX_SCALE = 5.0
+# Body joints are predicted relative to the observed state (openpi's delta actions); the gripper stays absolute.
+RELATIVE_MASK = np.array([True, True, True, True, True, False])  # table metres → about unit scale for the auxiliary regression
 
 
 def parse_args(argv=None):
@@ -54,6 +56,8 @@ def parse_args(argv=None):
     p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
+    p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
+    p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     return p.parse_args(argv)
 
@@ -101,9 +105,18 @@ def load_episodes(folder, tokenizer):
     return eps
 
 
-def stats(eps):
+def chunk_targets(e, t, chunk, mask):
+    """The action chunk from step t (the last action repeats past the end), offset by the state at t where `mask`."""
+    T = len(e["action"])
+    a = e["action"][np.minimum(np.arange(t, t + chunk), T - 1)]
+    return a - e["state"][t] * mask
+
+
+def stats(eps, chunk=8, mask=np.zeros(6, bool)):
+    """State statistics, and statistics of what the head predicts: every element of every chunk (relative
+    actions spread wider at the end of a chunk than at its start)."""
     s = np.concatenate([e["state"] for e in eps])
-    a = np.concatenate([e["action"] for e in eps])
+    a = np.concatenate([chunk_targets(e, t, chunk, mask) for e in eps for t in range(len(e["state"]))])
     return {
         "state_mean": s.mean(0), "state_std": s.std(0) + 1e-3,
         "action_mean": a.mean(0), "action_std": a.std(0) + 1e-3,
@@ -114,8 +127,8 @@ def stats(eps):
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
-    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0):
-        self.eps, self.st, self.chunk, self.head, self.state_noise = eps, st, chunk, head, state_noise
+    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool)):
+        self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask = eps, st, chunk, head, state_noise, mask
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
         index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"]))]
@@ -134,8 +147,6 @@ class Sampler:
         for k in picks:
             i, t = self.index[k]
             e = self.eps[i]
-            T = len(e["action"])
-            steps = np.minimum(np.arange(t, t + self.chunk), T - 1)
             fronts.append(e["cams"]["front"][t])
             wrists.append(e["cams"]["wrist"][t])
             ids.append(e["ids"])
@@ -146,7 +157,7 @@ class Sampler:
             states.append(s)
             auxs.append(e["aux"] if e["aux"] is not None else np.full(4, np.nan, np.float32))
             heats.append(e["targets"][t] if e["targets"] is not None else np.zeros((2, 2, 3), np.float32))
-            acts.append(self.norm_actions(e["action"][steps]))
+            acts.append(self.norm_actions(chunk_targets(e, t, self.chunk, self.mask)))
         f, f_shift = images(np.stack(fronts), augment, self.rng)
         w, w_shift = images(np.stack(wrists), augment, self.rng)
         self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
@@ -229,26 +240,28 @@ def bins_loss(logits, actions_n, bins, sigma=0.0):
     return -(target * F.log_softmax(logits.reshape(-1, bins), dim=-1)).sum(-1).mean()
 
 
-def decode(net, head, batch, st, flow_steps):
-    """Actions in dataset units (degrees, gripper 0..100), as the runtime decodes them."""
+def decode(net, head, batch, st, flow_steps, mask):
+    """Actions in dataset units (degrees, gripper 0..100), as the runtime decodes them (batch without state noise)."""
+    state = batch[4] * torch.tensor(st["state_std"], dtype=torch.float32) + torch.tensor(st["state_mean"], dtype=torch.float32)
+    offset = (state * torch.tensor(mask, dtype=torch.float32)).unsqueeze(1)
     with torch.no_grad():
         if head == "bins":
             logits = net(*batch)
             bins = logits.shape[-1]
             a_n = (logits.argmax(-1).float() + 0.5) / bins * 2 - 1
             q01, q99 = torch.tensor(st["q01"], dtype=torch.float32), torch.tensor(st["q99"], dtype=torch.float32)
-            return (a_n + 1) / 2 * (q99 - q01) + q01
+            return (a_n + 1) / 2 * (q99 - q01) + q01 + offset
         g = torch.Generator().manual_seed(0)
         noise = torch.randn(batch[0].shape[0], net.den.chunk, net.den.act_dim, generator=g)
         a_n = net.sample(batch, flow_steps, noise)
-        return a_n * torch.tensor(st["action_std"], dtype=torch.float32) + torch.tensor(st["action_mean"], dtype=torch.float32)
+        return a_n * torch.tensor(st["action_std"], dtype=torch.float32) + torch.tensor(st["action_mean"], dtype=torch.float32) + offset
 
 
-def validation_error(net, head, val, st, flow_steps):
+def validation_error(net, head, val, st, flow_steps, mask):
     """Mean absolute error of the first action of each chunk, per joint, on held-out episodes (no augmentation)."""
     net.eval()
     batch, _ = val.batch(256, augment=False)
-    pred = decode(net, head, batch, st, flow_steps)[:, 0]
+    pred = decode(net, head, batch, st, flow_steps, mask)[:, 0]
     idx = val.last_picks
     truth = torch.tensor(np.stack([val.eps[i]["action"][t] for i, t in idx]), dtype=torch.float32)
     with torch.no_grad():
@@ -270,7 +283,8 @@ def main(argv=None):
     # Validation episodes: every k-th successful episode, so each family is represented.
     val_eps = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes] if args.val_episodes > 0 else []
     eps = [e for e in eps if not any(e is v for v in val_eps)]
-    st = stats(eps)
+    mask = np.zeros(6, bool) if args.absolute_actions else RELATIVE_MASK
+    st = stats(eps, args.chunk, mask)
     res = eps[0]["meta"]["res"]
     vocab = len(tok.vocab)
     net = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
@@ -283,13 +297,19 @@ def main(argv=None):
         missing, unexpected = net.load_state_dict(ck["model"], strict=False)
         if unexpected or any(not k.startswith("aux.") for k in missing):
             raise SystemExit(f"--resume: {args.resume} does not fit this model (missing {missing}, unexpected {unexpected})")
+    if args.init_encoder:
+        ck = torch.load(args.init_encoder)
+        # Bins keep the encoder at `encoder.`, flow at `enc.encoder.`: match on what follows.
+        enc = {k.split("encoder.", 1)[1]: v for k, v in ck["model"].items() if "encoder." in k}
+        target = net.encoder if args.head == "bins" else net.enc.encoder
+        target.load_state_dict(enc)  # strict: the architectures must match
     ema.load_state_dict(net.state_dict())
     ema.eval()
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
-    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise)
-    val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99) if val_eps else None
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask)
+    val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99, mask=mask) if val_eps else None
     log = []
     t0 = time.time()
     for step in range(args.steps):
@@ -318,7 +338,7 @@ def main(argv=None):
             entry = {"step": step, "loss": float(loss), "aux_loss": float(aux_loss), "heat_loss": float(h_loss), "seconds": time.time() - t0}
             line = f"step {step:6d}  loss {float(loss):.4f}  aux {float(aux_loss):.4f}  heat {float(h_loss):.3f}  {time.time() - t0:7.1f} s"
             if val is not None and (step % (args.log_every * 10) == 0 or step == args.steps - 1):
-                err, px = validation_error(ema, args.head, val, st, args.flow_steps)
+                err, px = validation_error(ema, args.head, val, st, args.flow_steps, mask)
                 entry["val_abs_error"] = err
                 entry["val_heat_px"] = px
                 line += "  val |error| " + " ".join(f"{e:.2f}" for e in err) + "  heat px " + " ".join(f"{e:.1f}" for e in px)
@@ -328,16 +348,16 @@ def main(argv=None):
         final = ema
         os.makedirs(args.out, exist_ok=True)
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
-        torch.save({"head": args.head, "lean": args.lean, "model": final.state_dict()}, os.path.join(args.out, "checkpoint.pt"))
+        torch.save({"head": args.head, "lean": args.lean, "relative_mask": mask.tolist(), "model": final.state_dict()}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
-        sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7).batch(1, augment=False)
-        export(final, args, st, res, tok, log, len(eps), world, instructions, sample)
+        sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask).batch(1, augment=False)
+        export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
 
 
-def export(net, args, st, res, tok, log, episodes, world, instructions, sample):
+def export(net, args, st, res, tok, log, episodes, world, instructions, sample, mask, val_seeds):
     os.makedirs(args.out, exist_ok=True)
     net.eval()
     L = args.max_length
@@ -368,7 +388,7 @@ def export(net, args, st, res, tok, log, episodes, world, instructions, sample):
         "format": "webvla-policy", "version": 1, "name": os.path.basename(os.path.normpath(args.out)),
         "description": f"tabletop-mini ({args.head} head), trained on {episodes} simulated demonstrations.",
         "robot": "so101",
-        "action": {"names": ACTION_NAMES, "units": {"body": "degrees", "gripper": "range_0_100"}},
+        "action": {"names": ACTION_NAMES, "units": {"body": "degrees", "gripper": "range_0_100"}, **({"relative_to_state": mask.tolist()} if mask.any() else {})},
         "control_hz": 20, "chunk": {"length": args.chunk},
         "cameras": [{"name": "front", "input": "image_front", "width": res, "height": res}, {"name": "wrist", "input": "image_wrist", "width": res, "height": res}],
         "image": {"mean": IMAGE_MEAN, "std": IMAGE_STD},
@@ -380,7 +400,8 @@ def export(net, args, st, res, tok, log, episodes, world, instructions, sample):
     }
     json.dump(manifest, open(os.path.join(args.out, "policy.json"), "w"), indent=1)
     json.dump(parity, open(os.path.join(args.out, "parity.json"), "w"))
-    json.dump({"head": args.head, "steps": args.steps, "batch_per_process": args.batch, "processes": world, "episodes": episodes, "log": log},
+    json.dump({"head": args.head, "steps": args.steps, "batch_per_process": args.batch, "processes": world, "episodes": episodes,
+               "validation_seeds": val_seeds, "args": vars(args), "log": log},
               open(os.path.join(args.out, "train_log.json"), "w"), indent=1)
     shutil.copytree(args.tokenizer, os.path.join(args.out, "tokenizer"), dirs_exist_ok=True)
     print(f"exported to {args.out}", flush=True)

@@ -69,6 +69,12 @@ export const manifestSchema = z.object({
     names: z.array(z.string().min(1).max(60)).min(1).max(32),
     /** LeRobot units of the SO-101: body joints in degrees or range_m100_100, gripper range_0_100. */
     units: z.object({ body: z.enum(['degrees', 'range_m100_100']), gripper: z.literal('range_0_100') }),
+    /**
+     * Per dimension: the model predicts the action relative to the joint state it observed (the chunk's
+     * offsets from where the arm is), and the runtime adds that state back. openpi's delta actions: small
+     * moves are learnt as moves, not as a copy of the state plus a hair. Absent: every dimension absolute.
+     */
+    relative_to_state: z.array(z.boolean()).min(1).max(32).optional(),
   }),
   control_hz: z.number().min(1).max(200),
   chunk: z.object({
@@ -128,6 +134,7 @@ export function parseManifest(json: unknown): PolicyManifest {
     if (n !== dim) throw new ManifestError(`policy.json: ${name} has ${n} entries but the action has ${dim} dimensions`);
   };
   check('state.mean', m.state.mean.length);
+  if (m.action.relative_to_state) check('action.relative_to_state', m.action.relative_to_state.length);
   check('state.std', m.state.std.length);
   if (m.normalization.type === 'q01_q99') {
     check('normalization.q01', m.normalization.q01.length);

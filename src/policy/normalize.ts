@@ -42,6 +42,14 @@ export function unnormalizeActions(flat: Float32Array, dim: number, m: PolicyMan
   return flat;
 }
 
+/** Actions predicted relative to the observed state (manifest `action.relative_to_state`) → absolute, in place. */
+export function addStateBack(rows: number[][], state: ArrayLike<number>, m: PolicyManifest): number[][] {
+  const rel = m.action.relative_to_state;
+  if (!rel) return rows;
+  for (const row of rows) for (let d = 0; d < row.length; d++) if (rel[d]) row[d] += state[d];
+  return rows;
+}
+
 /** Split a flat chunk into rows of `dim`. */
 export function toRows(flat: ArrayLike<number>, dim: number): number[][] {
   const rows: number[][] = [];

@@ -97,6 +97,29 @@ describe('VlaPolicy on onnxruntime-web (WASM, Node)', () => {
     await p.release();
   });
 
+  it('relative_to_state: the observed state is added back on the masked dimensions only', async () => {
+    const ref = reference('tiny-flow');
+    const noise = Float32Array.from(ref.noise as number[]);
+    const mask = [true, true, true, true, true, false];
+    const withMask = (m: boolean[]) =>
+      memoryModel('tiny-flow', (files) => {
+        const manifest = JSON.parse(new TextDecoder().decode(files.get('policy.json')));
+        manifest.action.relative_to_state = m;
+        files.set('policy.json', new TextEncoder().encode(JSON.stringify(manifest)));
+      });
+    const p = await VlaPolicy.load(withMask(mask), 'wasm');
+    const r = await p.predictChunk(observation(ref), 0, noise);
+    const abs = ref.actions;
+    r.actions.forEach((row, k) => {
+      row.forEach((v, d) => {
+        const expected = abs[k * 6 + d] + (mask[d] ? ref.state[d] : 0);
+        expect(Math.abs(v - expected)).toBeLessThan(1e-4 * Math.max(1, Math.abs(expected)));
+      });
+    });
+    await p.release();
+    await expect(VlaPolicy.load(withMask([true, false]), 'wasm')).rejects.toThrow(/relative_to_state has 2 entries but the action has 6/);
+  });
+
   it('reports a chunk with NaN instead of hiding it', async () => {
     const p = await VlaPolicy.load(new FsModelSource(join(FIXTURES, 'tiny-nan')), 'wasm');
     const r = await p.predictChunk(observation(reference('tiny-regression')));

@@ -5,7 +5,7 @@
 import { type Backend, type BackendChoice, type BackendPreference, chooseBackend, GraphSession, type TensorIn } from './engine';
 import { decodeBins, decodeRegression, gaussianNoise, integrateFlow } from './heads';
 import { graphFiles, type PolicyManifest, parseManifest } from './manifest';
-import { imageToCHW, normalizeState, toRows, unnormalizeActions } from './normalize';
+import { addStateBack, imageToCHW, normalizeState, toRows, unnormalizeActions } from './normalize';
 import { type ModelSource, readJson } from './source';
 import { type InstructionTokenizer, loadTokenizer } from './tokenizer';
 import { validateGraphs } from './validate';
@@ -125,7 +125,7 @@ export class VlaPolicy {
     }
     const inference = now() - t - decode;
     const d1 = now();
-    const actions = toRows(unnormalizeActions(normalized, dim, m), dim);
+    const actions = addStateBack(toRows(unnormalizeActions(normalized, dim, m), dim), obs.state, m);
     decode += now() - d1;
     const nonFinite = actions.some((row) => row.some((v) => !Number.isFinite(v)));
     return { actions, nonFinite, timings: { preprocess, tokenize, inference, decode } };
