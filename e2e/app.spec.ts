@@ -87,7 +87,14 @@ test.describe('playground', () => {
     expect(errors).toEqual([]);
   });
 
-  test('the keyboard jogs the arm', async ({ page }) => {
+  test('the keyboard and a gamepad jog the arm', async ({ page }) => {
+    // A test double of the Gamepad API (headless Chromium has no pads): one standard pad, nothing held yet.
+    await page.addInitScript(() => {
+      const buttons = Array.from({ length: 17 }, () => ({ value: 0, pressed: false, touched: false }));
+      const pad = { id: 'Test Pad (STANDARD GAMEPAD)', index: 0, connected: true, mapping: 'standard', axes: [0, 0, 0, 0], buttons, timestamp: 0 };
+      (window as unknown as { __pad: typeof pad }).__pad = pad;
+      Object.defineProperty(navigator, 'getGamepads', { value: () => [pad, null, null, null] });
+    });
     await page.goto('/');
     await expect(page.getByTestId('status-text')).toHaveText('Idle');
     const pan = page.getByTestId('joints').locator('div').first().locator('b');
@@ -103,38 +110,27 @@ test.describe('playground', () => {
     await page.waitForTimeout(800);
     await page.keyboard.up('u');
     await expect.poll(async () => Number(await lifted.textContent())).not.toBe(z0);
-  });
 
-  test('a gamepad jogs the arm', async ({ page }) => {
-    // A test double of the Gamepad API (headless Chromium has no pads): one standard pad whose d-pad left is held.
-    await page.addInitScript(() => {
-      const buttons = Array.from({ length: 17 }, () => ({ value: 0, pressed: false, touched: false }));
-      const pad = { id: 'Test Pad (STANDARD GAMEPAD)', index: 0, connected: true, mapping: 'standard', axes: [0, 0, 0, 0], buttons, timestamp: 0 };
-      (window as unknown as { __pad: typeof pad }).__pad = pad;
-      Object.defineProperty(navigator, 'getGamepads', { value: () => [pad, null, null, null] });
-    });
-    await page.goto('/');
+    // The gamepad: d-pad left pans the arm while held.
     await expect(page.getByTestId('gamepad-name')).toContainText('Test Pad');
-    const pan = page.getByTestId('joints').locator('div').first().locator('b');
-    const start = Number(await pan.textContent());
-    await page.evaluate(() => {
-      const b = (window as unknown as { __pad: { buttons: { value: number; pressed: boolean }[] } }).__pad.buttons[14];
-      b.value = 1;
-      b.pressed = true;
-    });
-    await expect.poll(async () => Number(await pan.textContent())).toBeGreaterThan(start + 5);
-    await expect(page.getByTestId('status')).toContainText('teleop');
-    // Released: the servo catches up with its last target and the arm stays there.
-    await page.evaluate(() => {
-      const b = (window as unknown as { __pad: { buttons: { value: number; pressed: boolean }[] } }).__pad.buttons[14];
-      b.value = 0;
-      b.pressed = false;
-    });
+    const setDpadLeft = (on: boolean) =>
+      page.evaluate((v) => {
+        const b = (window as unknown as { __pad: { buttons: { value: number; pressed: boolean }[] } }).__pad.buttons[14];
+        b.value = v ? 1 : 0;
+        b.pressed = v;
+      }, on);
     const drift = async () => {
       const a = Number(await pan.textContent());
       await page.waitForTimeout(500);
       return Math.abs(Number(await pan.textContent()) - a);
     };
+    await expect.poll(drift, { timeout: 15_000 }).toBeLessThan(0.2);
+    const before = Number(await pan.textContent());
+    await setDpadLeft(true);
+    await expect.poll(async () => Number(await pan.textContent())).toBeGreaterThan(before + 5);
+    await expect(page.getByTestId('status')).toContainText('teleop');
+    // Released: the servo catches up with its last target and the arm stays there.
+    await setDpadLeft(false);
     await expect.poll(drift, { timeout: 15_000 }).toBeLessThan(0.2);
     expect(await drift()).toBeLessThan(0.2);
   });

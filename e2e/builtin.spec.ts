@@ -16,6 +16,9 @@ test.describe('built-in policy', () => {
     await page.goto('/');
     await expect(page.getByTestId('model-status')).toContainText('Loaded tabletop-mini', { timeout: 60_000 });
     await expect(page.getByTestId('model-picker')).toHaveValue('tabletop-mini-flow');
+    // The preview server sends COOP/COEP, as a host should: the page is isolated and WASM gets threads.
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    await expect(page.getByTestId('hud-reason')).toContainText(/\d threads/);
     // The policy's cameras are 64×64: the insets show exactly what it sees.
     await expect(page.getByTestId('inset-front')).toHaveAttribute('width', '64');
     await expect(page.getByTestId('trained-phrasings').locator('li').first()).toContainText('{colour}', { useInnerText: false });
