@@ -36,12 +36,24 @@ export function summarise(results: EpisodeResult[]): Summary {
   return { families, overall: { episodes: results.length, successes, success_rate: results.length ? successes / results.length : 0 } };
 }
 
-export function formatTable(s: Summary): string {
-  const rows = [['family', 'episodes', 'success', 'rate', 'mean steps', 'mean sim s']];
+/** The per-family table; with `expert` (a summary on the same seeds) its success rate sits beside each row. */
+export function formatTable(s: Summary, expert?: Summary): string {
+  const pct = (r: number) => `${(r * 100).toFixed(1)} %`;
+  const rows = [['family', 'episodes', 'success', 'rate', 'mean steps', 'mean sim s', 's to success', ...(expert ? ['expert'] : [])]];
   for (const [f, v] of Object.entries(s.families)) {
-    rows.push([f, `${v.episodes}`, `${v.successes}`, `${(v.success_rate * 100).toFixed(1)} %`, v.mean_steps.toFixed(1), v.mean_sim_seconds.toFixed(2)]);
+    const e = expert?.families[f];
+    rows.push([
+      f,
+      `${v.episodes}`,
+      `${v.successes}`,
+      pct(v.success_rate),
+      v.mean_steps.toFixed(1),
+      v.mean_sim_seconds.toFixed(2),
+      v.mean_time_to_success === null ? '-' : v.mean_time_to_success.toFixed(2),
+      ...(expert ? [e ? pct(e.success_rate) : '-'] : []),
+    ]);
   }
-  rows.push(['overall', `${s.overall.episodes}`, `${s.overall.successes}`, `${(s.overall.success_rate * 100).toFixed(1)} %`, '', '']);
+  rows.push(['overall', `${s.overall.episodes}`, `${s.overall.successes}`, pct(s.overall.success_rate), '', '', '', ...(expert ? [pct(expert.overall.success_rate)] : [])]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
 }

@@ -27,6 +27,9 @@ describe('npm run eval', () => {
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
     expect(counts[r.episodes[0].failure]).toBe(1);
     expect(out).toMatch(/failures\s+wrong_object\s+not_reached/);
+    // The table gives time to success (none here) and the expert's rate on the same seeds per family.
+    expect(out).toMatch(/family\s+episodes\s+success\s+rate\s+mean steps\s+mean sim s\s+s to success\s+expert/);
+    expect(out).toMatch(/push\s+1\s+0\s+0\.0 %.*-\s+100\.0 %/);
   });
 
   it('refuses a model folder outside the project', () => {

@@ -67,9 +67,8 @@ async function main(): Promise<void> {
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
     episodes: policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, sim_seconds: p.simSeconds, failure: p.failure })),
   };
-  console.log(formatTable(summary));
+  console.log(formatTable(summary, expert));
   console.log(formatFailures(failures));
-  console.log(`expert on the same seeds: ${(expert.overall.success_rate * 100).toFixed(1)} %`);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
   if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
 }
