@@ -55,6 +55,7 @@ def parse_args(argv=None):
     p.add_argument("--state-noise", type=float, default=0.1, help="std of Gaussian noise on the normalised joint state input, against copying the state")
     p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
+    p.add_argument("--shift", type=int, default=4, help="largest random image shift, pixels (DrQ). A shift moves where things appear, so a policy that reads positions off the image sees it as noise on the scene: keep it near the camera jitter (1) for --lean")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
@@ -127,8 +128,8 @@ def stats(eps, chunk=8, mask=np.zeros(6, bool)):
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
-    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool)):
-        self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask = eps, st, chunk, head, state_noise, mask
+    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4):
+        self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask, self.shift = eps, st, chunk, head, state_noise, mask, shift
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
         index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"]))]
@@ -158,8 +159,8 @@ class Sampler:
             auxs.append(e["aux"] if e["aux"] is not None else np.full(4, np.nan, np.float32))
             heats.append(e["targets"][t] if e["targets"] is not None else np.zeros((2, 2, 3), np.float32))
             acts.append(self.norm_actions(chunk_targets(e, t, self.chunk, self.mask)))
-        f, f_shift = images(np.stack(fronts), augment, self.rng)
-        w, w_shift = images(np.stack(wrists), augment, self.rng)
+        f, f_shift = images(np.stack(fronts), augment, self.rng, self.shift)
+        w, w_shift = images(np.stack(wrists), augment, self.rng, self.shift)
         self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
         # Heatmap targets move with the random shift of their image.
         heat = np.stack(heats).copy()
@@ -173,18 +174,18 @@ class Sampler:
         )
 
 
-def images(u8, augment, rng):
-    """uint8 NHWC → normalised NCHW float, with DrQ's random shift (pad 4, random crop) when training; also
+def images(u8, augment, rng, pad=4):
+    """uint8 NHWC → normalised NCHW float, with DrQ's random shift (pad, random crop) when training; also
     how far each image's content moved (pixels, x and y)."""
     x = torch.from_numpy(u8).permute(0, 3, 1, 2).float() / 255.0
     shift = np.zeros((x.shape[0], 2), np.float32)
     if augment:
         n, _, h, w = x.shape
-        x = F.pad(x, (4, 4, 4, 4), mode="replicate")
-        dx, dy = rng.integers(0, 9, n), rng.integers(0, 9, n)
+        x = F.pad(x, (pad, pad, pad, pad), mode="replicate")
+        dx, dy = rng.integers(0, 2 * pad + 1, n), rng.integers(0, 2 * pad + 1, n)
         x = torch.stack([x[i, :, dy[i] : dy[i] + h, dx[i] : dx[i] + w] for i in range(n)])
         x = x * torch.tensor(rng.uniform(0.85, 1.15, (n, 1, 1, 1)), dtype=torch.float32)
-        shift = np.stack([4 - dx, 4 - dy], axis=1).astype(np.float32)
+        shift = np.stack([pad - dx, pad - dy], axis=1).astype(np.float32)
     mean = torch.tensor(IMAGE_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGE_STD).view(1, 3, 1, 1)
     return (x - mean) / std, shift
@@ -221,7 +222,7 @@ def heat_error(heats, targets):
             vis = t[:, k, 2] > 0.5
             uv = (where[:, k] + 1) / 2
             err = ((uv - t[:, k, :2]) * res_px).norm(dim=-1)
-            out.append(float(err[vis].mean()) if bool(vis.any()) else float("nan"))
+            out.append(float(err[vis].mean()) if bool(vis.any()) else None)  # None, not NaN: train_log.json stays valid JSON
     return out
 
 
@@ -308,7 +309,7 @@ def main(argv=None):
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
-    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask)
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift)
     val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99, mask=mask) if val_eps else None
     log = []
     t0 = time.time()
@@ -341,7 +342,7 @@ def main(argv=None):
                 err, px = validation_error(ema, args.head, val, st, args.flow_steps, mask)
                 entry["val_abs_error"] = err
                 entry["val_heat_px"] = px
-                line += "  val |error| " + " ".join(f"{e:.2f}" for e in err) + "  heat px " + " ".join(f"{e:.1f}" for e in px)
+                line += "  val |error| " + " ".join(f"{e:.2f}" for e in err) + "  heat px " + " ".join("-" if e is None else f"{e:.1f}" for e in px)
             log.append(entry)
             print(line, flush=True)
     if rank == 0:
