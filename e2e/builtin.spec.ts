@@ -2,15 +2,16 @@ import { expect, test } from '@playwright/test';
 import { collectErrors } from './helpers';
 
 /**
- * A seed whose scene the default model was trained on, where `npm run eval -- --seed-start 4 --task pick --sync`
- * sees it succeed. This proves the whole loop (pixels, joints and words in; actions out; success judged by the
- * sim) with the shipped model; it does not measure generalisation, which `npm run eval` on held-out seeds does.
+ * A held-out seed (never used in training) where `npm run eval -- --model models/tabletop-mini-flow --task pick
+ * --sync` sees the default model succeed, in 4.5 s of sim time. This proves the whole loop (pixels, joints and
+ * words in; actions out; success judged by the sim) with the shipped model in the app; the success rate over
+ * many held-out seeds is `npm run eval`'s to measure.
  */
-const SEED = '4';
+const SEED = '1000006';
 const FAMILY = 'pick';
 
 test.describe('built-in policy', () => {
-  test('loads by default, lists its training instructions, flags unseen words and succeeds on a trained scene', async ({ page }) => {
+  test('loads by default, lists its training instructions, flags unseen words and succeeds on a held-out scene', async ({ page }) => {
     test.setTimeout(240_000);
     const errors = collectErrors(page);
     await page.goto('/');
