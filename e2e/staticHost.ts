@@ -55,6 +55,11 @@ export async function startStaticHost(root: string, prefix: string, isolation: b
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // The page still holds keep-alive connections: without this, close() waits for them until the test times out.
+        server.closeAllConnections();
+      }),
   };
 }
