@@ -43,9 +43,9 @@ def main():
             ctx, heats = net.encoder(b[:2], *b[2:], with_heat=True) if ck["head"] == "bins" else net.enc(*b, with_heat=True)
             pred = net.aux(ctx) / T.AUX_SCALE
         err = (pred - s.last_aux / T.AUX_SCALE).reshape(-1, 2, 2).norm(dim=-1).mean(0) * 100
-        px = T.heat_error(heats, s.last_heat)
+        px = ["-" if e is None else f"{e:.1f}" for e in T.heat_error(heats, s.last_heat)]  # None: no visible point
         print(f"{name:9s} episodes: aux head object {err[0]:.1f} cm, goal {err[1]:.1f} cm;"
-              f" heatmaps (px of {4 * heats[0].shape[-1]}) front object {px[0]:.1f}, goal {px[1]:.1f}, wrist object {px[2]:.1f}, goal {px[3]:.1f}")
+              f" heatmaps (px of {4 * heats[0].shape[-1]}) front object {px[0]}, goal {px[1]}, wrist object {px[2]}, goal {px[3]}")
 
 
 if __name__ == "__main__":
