@@ -127,6 +127,24 @@ describe('PolicyLoop', () => {
     expect(step(4).action).toBeNull();
   });
 
+  it('sync with a horizon: runs that many actions of a chunk, then waits for a fresh one from the new state', async () => {
+    const { model, loop, step } = setup({ mode: 'sync', horizon: 2 });
+    expect(step(0).action).toBeNull();
+    model.releaseNext();
+    await flush();
+    expect(step(0).action).toEqual([0, 0]);
+    expect(step(1).action).toEqual([1, -1]);
+    // Two actions in: the chunk still has two left, but the loop asks again, observing at tick 2, and waits.
+    expect(step(2).action).toBeNull();
+    expect(model.waiting.map((w) => w.tick)).toEqual([2]);
+    model.releaseNext();
+    await flush();
+    expect(step(2).action).toEqual([2, -2]);
+    expect(step(3).action).toEqual([3, -3]);
+    expect(step(4).action).toBeNull();
+    expect(loop.stats(4).inferences).toBe(2);
+  });
+
   it('drops a chunk with NaN, counts it, and holds the last safe pose', async () => {
     const { model, loop, step } = setup({ mode: 'sync' });
     step(0);

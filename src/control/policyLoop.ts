@@ -25,6 +25,11 @@ export interface PolicyLoopOptions {
   /** Async: request the next chunk when this many actions or fewer remain. */
   threshold: number;
   ensemble: boolean;
+  /**
+   * Sync: actions run from each chunk before the next is asked for (receding horizon); the rest of the chunk is
+   * replaced, or blended in with `ensemble`. Unset: the whole chunk.
+   */
+  horizon?: number;
   /** Ticks without any model action before the hold counts as a stall. */
   stallTicks: number;
 }
@@ -73,6 +78,8 @@ export class PolicyLoop {
   readonly queue: ChunkQueue;
   private inflight = false;
   private seed = 0;
+  /** Tick of the newest chunk's first action (sync horizon). */
+  private lastStart = 0;
   private stalledFor = 0;
   private readonly stages = new Map<string, Samples>();
   /** Every sample of this run per stage (capped), for the latency histogram; `stages` keeps a rolling window. */
@@ -97,9 +104,13 @@ export class PolicyLoop {
   tick(tick: number): TickResult {
     this.lastTick = tick;
     const depth = this.queue.depth(tick);
-    const wantMore = this.options.mode === 'sync' ? depth === 0 : depth <= this.options.threshold;
+    const sync = this.options.mode === 'sync';
+    const horizon = this.options.horizon;
+    const wantMore = sync
+      ? depth === 0 || (horizon !== undefined && tick - this.lastStart >= horizon)
+      : depth <= this.options.threshold;
     if (wantMore && !this.inflight) this.request(tick);
-    if (this.options.mode === 'sync' && this.queue.depth(tick) === 0) return { waiting: true, held: true };
+    if (sync && (this.inflight || this.queue.depth(tick) === 0)) return { waiting: true, held: true };
 
     const proposed = this.queue.actionAt(tick);
     if (proposed === null) {
@@ -154,6 +165,7 @@ export class PolicyLoop {
         }
         if (tick + chunk.actions.length <= this.lastTick) this.counts.lateChunks++;
         this.queue.push(tick, chunk.actions);
+        this.lastStart = tick;
       },
       (e: unknown) => {
         this.inflight = false;

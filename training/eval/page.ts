@@ -39,7 +39,17 @@ async function load(modelUrl: string): Promise<string> {
   return `${info.name} (${info.manifest.head.type}) on ${info.backend.backend}`;
 }
 
-async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync', trace = false): Promise<EvalEpisode> {
+export interface EpisodeOptions {
+  mode: 'async' | 'sync';
+  /** Record the per-tick trace with a shadow expert. */
+  trace: boolean;
+  /** Sync: actions run from each chunk before the next (unset: the whole chunk). */
+  horizon?: number;
+  /** Blend overlapping chunks (ACT temporal ensembling). */
+  ensemble: boolean;
+}
+
+async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble }: EpisodeOptions): Promise<EvalEpisode> {
   if (!client || !info) throw new Error('load a model first');
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
@@ -68,7 +78,7 @@ async function episode(seed: number, family: TaskFamily, mode: 'async' | 'sync',
       },
       robot,
     },
-    { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble: false, stallTicks: 1 },
+    { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble, horizon, stallTicks: 1 },
   );
   const monitor = new TaskMonitor(ep.task, ep.scene);
   const tracker = new FailureTracker(ep.task, ep.scene);

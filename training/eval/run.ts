@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync] [--json FILE]
+ * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--json FILE]
  * Closed-loop evaluation of a model folder through the real runtime (worker, WASM) in headless Chromium, with
  * the scripted expert's success on the same seeds beside it. Seeds from 1,000,000 up are held out of training.
  */
@@ -11,7 +11,7 @@ import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from
 import { parseArgs } from '../../tools/args';
 import { formatTable, summarise } from '../../tools/summary';
 import { countFailures, formatFailures } from './failures';
-import type { EvalEpisode } from './page';
+import type { EpisodeOptions, EvalEpisode } from './page';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     'seed-start': { type: 'int', default: EVAL_SEED_START, help: 'first seed (held-out seeds start at 1,000,000)' },
     task: { type: 'string', default: '', help: `one family: ${TASK_FAMILIES.join(', ')}` },
     sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
+    horizon: { type: 'int', default: 0, help: 'with --sync: actions run from each chunk before the next is asked for (0: the whole chunk)' },
+    ensemble: { type: 'bool', default: false, help: 'blend overlapping chunks (ACT temporal ensembling)' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
     trace: { type: 'string', default: '', help: 'write per-tick state, policy target and shadow-expert action of every episode as JSON (for debugging)' },
   });
@@ -30,6 +32,14 @@ async function main(): Promise<void> {
   for (const f of families) if (!TASK_FAMILIES.includes(f)) throw new Error(`unknown task family "${f}"`);
   if (args['seed-start'] < EVAL_SEED_START) console.warn(`warning: seeds below ${EVAL_SEED_START} may have been used for training`);
 
+  if (args.horizon < 0) throw new Error('--horizon must be 0 or more');
+  if (args.horizon > 0 && !args.sync) throw new Error('--horizon applies to --sync (async asks for chunks by queue depth)');
+  const options: EpisodeOptions = {
+    mode: args.sync ? 'sync' : 'async',
+    trace: args.trace !== '',
+    ensemble: args.ensemble,
+    ...(args.horizon > 0 ? { horizon: args.horizon } : {}),
+  };
   const { server, origin } = await startDevServer();
   const { browser, page } = await openBrowser(origin);
   const policy: EvalEpisode[] = [];
@@ -37,13 +47,13 @@ async function main(): Promise<void> {
     await page.goto(`${origin}/training/eval/page.html`);
     await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
     const label = await page.evaluate((url) => (window as unknown as { __eval: { load(u: string): Promise<string> } }).__eval.load(url), `/${rel.split('\\').join('/')}/`);
-    console.log(`model: ${label}, ${args.sync ? 'sync' : 'async'} inference`);
+    console.log(`model: ${label}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}`);
     for (const family of families) {
       for (let i = 0; i < args.episodes; i++) {
         const seed = args['seed-start'] + i;
         const r = (await page.evaluate(
-          ([s, f, m, t]) => (window as unknown as { __eval: { episode(s: number, f: string, m: string, t: boolean): Promise<EvalEpisode> } }).__eval.episode(s, f, m, t),
-          [seed, family, args.sync ? 'sync' : 'async', args.trace !== ''] as [number, string, string, boolean],
+          ([s, f, o]) => (window as unknown as { __eval: { episode(s: number, f: string, o: EpisodeOptions): Promise<EvalEpisode> } }).__eval.episode(s, f, o),
+          [seed, family, options] as [number, string, EpisodeOptions],
         )) as EvalEpisode;
         policy.push(r);
         process.stdout.write(`\r${family}: ${i + 1}/${args.episodes}, ${policy.filter((p) => p.family === family && p.success).length} successes   `);
@@ -61,7 +71,9 @@ async function main(): Promise<void> {
   for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null, failures: failures[f] };
   const result = {
     model: rel,
-    mode: args.sync ? 'sync' : 'async',
+    mode: options.mode,
+    horizon: options.horizon ?? null,
+    ensemble: options.ensemble,
     seed_start: args['seed-start'],
     families: families_,
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
