@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphError } from './engine';
 import { FsModelSource } from './fsSource';
-import { decodeBins } from './heads';
+import { decodeBins, gaussianNoise } from './heads';
 import { ManifestError } from './manifest';
 import { type Observation, VlaPolicy } from './policy';
 import { MemoryModelSource, ModelFileError } from './source';
@@ -95,6 +95,26 @@ describe('VlaPolicy on onnxruntime-web (WASM, Node)', () => {
     expect(a.actions).toEqual(b.actions);
     expect(a.actions).not.toEqual(c.actions);
     await p.release();
+  });
+
+  it('flow noise_scale: the seeded noise is scaled before integration; 0 gives the same chunk for every seed', async () => {
+    const ref = reference('tiny-flow');
+    const withScale = (scale: number) =>
+      memoryModel('tiny-flow', (files) => {
+        const manifest = JSON.parse(new TextDecoder().decode(files.get('policy.json')));
+        manifest.head.noise_scale = scale;
+        files.set('policy.json', new TextEncoder().encode(JSON.stringify(manifest)));
+      });
+    const half = await VlaPolicy.load(withScale(0.5), 'wasm');
+    const plain = await VlaPolicy.load(new FsModelSource(join(FIXTURES, 'tiny-flow')), 'wasm');
+    const n = gaussianNoise(ref.actions.length, 7).map((v) => v * 0.5);
+    expect((await half.predictChunk(observation(ref), 7)).actions).toEqual((await plain.predictChunk(observation(ref), 0, n)).actions);
+    const zero = await VlaPolicy.load(withScale(0), 'wasm');
+    const z1 = await zero.predictChunk(observation(ref), 1);
+    expect((await zero.predictChunk(observation(ref), 2)).actions).toEqual(z1.actions);
+    expect(z1.actions).toEqual((await plain.predictChunk(observation(ref), 0, new Float32Array(ref.actions.length))).actions);
+    await Promise.all([half.release(), plain.release(), zero.release()]);
+    await expect(VlaPolicy.load(withScale(-1), 'wasm')).rejects.toThrow(/noise_scale/);
   });
 
   it('relative_to_state: the observed state is added back on the masked dimensions only', async () => {

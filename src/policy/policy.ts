@@ -106,7 +106,7 @@ export class VlaPolicy {
     if (h.type === 'flow') {
       const ctx = (await this.graphs.encoder.run(feeds, [h.context_output]))[h.context_output];
       const ctxDims = contextDims(this.graphs.encoder, h.context_output, ctx.length);
-      normalized = await integrateFlow(noise ?? gaussianNoise(chunk * dim, noiseSeed), h.steps, async (x, time) => {
+      normalized = await integrateFlow(noise ?? scaled(gaussianNoise(chunk * dim, noiseSeed), h.noise_scale), h.steps, async (x, time) => {
         const out = await this.graphs.denoiser.run(
           {
             [h.noise_input]: { type: 'float32', data: x, dims: [1, chunk, dim] },
@@ -151,4 +151,9 @@ function contextDims(g: GraphSession, name: string, n: number): number[] {
   const shape = g.outputs.find((o) => o.name === name)?.shape ?? [];
   if (shape.length > 0 && shape.every((d) => typeof d === 'number' && d > 0)) return shape as number[];
   return [1, n];
+}
+
+function scaled(x: Float32Array, s: number): Float32Array {
+  if (s !== 1) for (let i = 0; i < x.length; i++) x[i] *= s;
+  return x;
 }
