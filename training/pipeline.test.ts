@@ -74,7 +74,10 @@ describe('training pipeline', () => {
     for (const e of lastVal) expect(Number.isFinite(e) && e >= 0).toBe(true);
     expect(trainLog.episodes).toBe(1);
     // A run resumes from the checkpoint of the same head and refuses the other head's.
-    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'flow2'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt')])).toMatch(/exported to/);
+    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'flow2'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt'), '--noise-scale', '0.5'])).toMatch(/exported to/);
+    // --noise-scale goes into policy.json, where the runtime reads it; the default samples the trained distribution.
+    expect(JSON.parse(readFileSync(join(work, 'flow2', 'policy.json'), 'utf8')).head.noise_scale).toBe(0.5);
+    expect(JSON.parse(readFileSync(join(out, 'policy.json'), 'utf8')).head.noise_scale).toBe(1);
     expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'bins2'), '--head', 'bins', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(out, 'checkpoint.pt')])).toThrow(/holds a flow model/);
     const errors = await checkParity(out);
     expect(Object.keys(errors).sort()).toEqual(['context', 'velocity']);

@@ -45,6 +45,7 @@ def parse_args(argv=None):
     p.add_argument("--chunk", type=int, default=8)
     p.add_argument("--max-length", type=int, default=16)
     p.add_argument("--flow-steps", type=int, default=10)
+    p.add_argument("--noise-scale", type=float, default=1.0, help="flow head: scale of the starting noise at inference (policy.json head.noise_scale; 0: the flow's typical chunk, steadier in closed loop)")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
@@ -241,7 +242,7 @@ def bins_loss(logits, actions_n, bins, sigma=0.0):
     return -(target * F.log_softmax(logits.reshape(-1, bins), dim=-1)).sum(-1).mean()
 
 
-def decode(net, head, batch, st, flow_steps, mask):
+def decode(net, head, batch, st, flow_steps, mask, noise_scale=1.0):
     """Actions in dataset units (degrees, gripper 0..100), as the runtime decodes them (batch without state noise)."""
     state = batch[4] * torch.tensor(st["state_std"], dtype=torch.float32) + torch.tensor(st["state_mean"], dtype=torch.float32)
     offset = (state * torch.tensor(mask, dtype=torch.float32)).unsqueeze(1)
@@ -253,16 +254,16 @@ def decode(net, head, batch, st, flow_steps, mask):
             q01, q99 = torch.tensor(st["q01"], dtype=torch.float32), torch.tensor(st["q99"], dtype=torch.float32)
             return (a_n + 1) / 2 * (q99 - q01) + q01 + offset
         g = torch.Generator().manual_seed(0)
-        noise = torch.randn(batch[0].shape[0], net.den.chunk, net.den.act_dim, generator=g)
+        noise = torch.randn(batch[0].shape[0], net.den.chunk, net.den.act_dim, generator=g) * noise_scale
         a_n = net.sample(batch, flow_steps, noise)
         return a_n * torch.tensor(st["action_std"], dtype=torch.float32) + torch.tensor(st["action_mean"], dtype=torch.float32) + offset
 
 
-def validation_error(net, head, val, st, flow_steps, mask):
+def validation_error(net, head, val, st, flow_steps, mask, noise_scale=1.0):
     """Mean absolute error of the first action of each chunk, per joint, on held-out episodes (no augmentation)."""
     net.eval()
     batch, _ = val.batch(256, augment=False)
-    pred = decode(net, head, batch, st, flow_steps, mask)[:, 0]
+    pred = decode(net, head, batch, st, flow_steps, mask, noise_scale)[:, 0]
     idx = val.last_picks
     truth = torch.tensor(np.stack([val.eps[i]["action"][t] for i, t in idx]), dtype=torch.float32)
     with torch.no_grad():
@@ -339,7 +340,7 @@ def main(argv=None):
             entry = {"step": step, "loss": float(loss), "aux_loss": float(aux_loss), "heat_loss": float(h_loss), "seconds": time.time() - t0}
             line = f"step {step:6d}  loss {float(loss):.4f}  aux {float(aux_loss):.4f}  heat {float(h_loss):.3f}  {time.time() - t0:7.1f} s"
             if val is not None and (step % (args.log_every * 10) == 0 or step == args.steps - 1):
-                err, px = validation_error(ema, args.head, val, st, args.flow_steps, mask)
+                err, px = validation_error(ema, args.head, val, st, args.flow_steps, mask, args.noise_scale)
                 entry["val_abs_error"] = err
                 entry["val_heat_px"] = px
                 line += "  val |error| " + " ".join(f"{e:.2f}" for e in err) + "  heat px " + " ".join("-" if e is None else f"{e:.1f}" for e in px)
@@ -383,7 +384,7 @@ def export(net, args, st, res, tok, log, episodes, world, instructions, sample, 
             parity["inputs"].update({"x_t": x0.reshape(-1).tolist(), "t": [0.7]})
             parity["outputs"] = {"context": ctx.reshape(-1).tolist(), "velocity": net.den(x0, t0, ctx).reshape(-1).tolist()}
             head = {"type": "flow", "encoder": "encoder.onnx", "context_output": "context", "denoiser": "denoiser.onnx", "noise_input": "x_t",
-                    "time_input": "t", "context_input": "context", "velocity_output": "velocity", "steps": args.flow_steps}
+                    "time_input": "t", "context_input": "context", "velocity_output": "velocity", "steps": args.flow_steps, "noise_scale": args.noise_scale}
             norm = {"type": "mean_std", "mean": st["action_mean"].tolist(), "std": st["action_std"].tolist()}
     manifest = {
         "format": "webvla-policy", "version": 1, "name": os.path.basename(os.path.normpath(args.out)),
