@@ -7,29 +7,29 @@ import { describe, expect, it } from 'vitest';
 describe('npm run eval', () => {
   it('runs a policy in closed loop through the worker runtime and reports the expert beside it', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'webvla-eval-')), 'eval.json');
-    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-regression', '--episodes', '1', '--task', 'push', '--sync', '--json', json], {
+    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-regression', '--episodes', '2', '--task', 'push', '--sync', '--parallel', '2', '--json', json], {
       encoding: 'utf8',
       timeout: 240_000,
     });
-    expect(out).toMatch(/tiny-regression \(regression\) on wasm, sync inference/);
+    expect(out).toMatch(/tiny-regression \(regression\) on wasm, sync inference, 2 page\(s\)/);
     const r = JSON.parse(readFileSync(json, 'utf8'));
     expect(r.mode).toBe('sync');
     expect(r.seed_start).toBe(1_000_000);
-    expect(r.families.push.episodes).toBe(1);
+    expect(r.families.push.episodes).toBe(2);
     // Random weights do not push anything anywhere; the expert does, on the same held-out seeds.
     expect(r.families.push.success_rate).toBe(0);
     expect(r.families.push.expert_success_rate).toBe(1);
-    expect(r.overall).toEqual({ episodes: 1, successes: 0, success_rate: 0, expert_success_rate: 1 });
+    expect(r.overall).toEqual({ episodes: 2, successes: 0, success_rate: 0, expert_success_rate: 1 });
+    // Two pages ran the episodes side by side; the report keeps seed order.
+    expect(r.episodes.map((e: { seed: number }) => e.seed)).toEqual([1_000_000, 1_000_001]);
     // The failure is categorised from sim state, per episode and per family.
-    expect(r.episodes).toHaveLength(1);
-    expect(['not_reached', 'wrong_object', 'pushed_short']).toContain(r.episodes[0].failure);
+    for (const e of r.episodes) expect(['not_reached', 'wrong_object', 'pushed_short']).toContain(e.failure);
     const counts = r.families.push.failures as Record<string, number>;
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
-    expect(counts[r.episodes[0].failure]).toBe(1);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(2);
     expect(out).toMatch(/failures\s+wrong_object\s+not_reached/);
     // The table gives time to success (none here) and the expert's rate on the same seeds per family.
     expect(out).toMatch(/family\s+episodes\s+success\s+rate\s+mean steps\s+mean sim s\s+s to success\s+expert/);
-    expect(out).toMatch(/push\s+1\s+0\s+0\.0 %.*-\s+100\.0 %/);
+    expect(out).toMatch(/push\s+2\s+0\s+0\.0 %.*-\s+100\.0 %/);
   });
 
   it('refuses a model folder outside the project', () => {

@@ -1,9 +1,10 @@
 /**
- * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--json FILE]
+ * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--parallel N] [--json FILE]
  * Closed-loop evaluation of a model folder through the real runtime (worker, WASM) in headless Chromium, with
  * the scripted expert's success on the same seeds beside it. Seeds from 1,000,000 up are held out of training.
  */
 import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { relative, resolve } from 'node:path';
 import { openBrowser, startDevServer } from '../../bench/browser';
 import { runEpisode } from '../../src/sim/episode';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
     horizon: { type: 'int', default: 0, help: 'with --sync: actions run from each chunk before the next is asked for (0: the whole chunk)' },
     ensemble: { type: 'bool', default: false, help: 'blend overlapping chunks (ACT temporal ensembling)' },
+    parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core); for --sync: in real time (async) pages share the cores, so chunks come later' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
     trace: { type: 'string', default: '', help: 'write per-tick state, policy target and shadow-expert action of every episode as JSON (for debugging)' },
   });
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   for (const f of families) if (!TASK_FAMILIES.includes(f)) throw new Error(`unknown task family "${f}"`);
   if (args['seed-start'] < EVAL_SEED_START) console.warn(`warning: seeds below ${EVAL_SEED_START} may have been used for training`);
 
+  if (args.parallel < 1 || args.parallel > 16) throw new Error('--parallel must be 1 to 16');
   if (args.horizon < 0) throw new Error('--horizon must be 0 or more');
   if (args.horizon > 0 && !args.sync) throw new Error('--horizon applies to --sync (async asks for chunks by queue depth)');
   const options: EpisodeOptions = {
@@ -41,29 +44,36 @@ async function main(): Promise<void> {
     ...(args.horizon > 0 ? { horizon: args.horizon } : {}),
   };
   const { server, origin } = await startDevServer();
-  const { browser, page } = await openBrowser(origin);
+  const { browser, page: first } = await openBrowser(origin);
+  const jobs = families.flatMap((family) => Array.from({ length: args.episodes }, (_, i) => ({ family, seed: args['seed-start'] + i })));
   const policy: EvalEpisode[] = [];
   try {
-    await page.goto(`${origin}/training/eval/page.html`);
-    await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
-    const label = await page.evaluate((url) => (window as unknown as { __eval: { load(u: string): Promise<string> } }).__eval.load(url), `/${rel.split('\\').join('/')}/`);
-    console.log(`model: ${label}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}`);
-    for (const family of families) {
-      for (let i = 0; i < args.episodes; i++) {
-        const seed = args['seed-start'] + i;
-        const r = (await page.evaluate(
-          ([s, f, o]) => (window as unknown as { __eval: { episode(s: number, f: string, o: EpisodeOptions): Promise<EvalEpisode> } }).__eval.episode(s, f, o),
-          [seed, family, options] as [number, string, EpisodeOptions],
-        )) as EvalEpisode;
-        policy.push(r);
-        process.stdout.write(`\r${family}: ${i + 1}/${args.episodes}, ${policy.filter((p) => p.family === family && p.success).length} successes   `);
-      }
-      process.stdout.write('\n');
-    }
+    // Each page is its own renderer process with its own policy worker: on N cores, N episodes at once.
+    const pages = [first, ...(await Promise.all(Array.from({ length: args.parallel - 1 }, () => browser.newPage())))];
+    const labels = await Promise.all(pages.map((page) => openEvalPage(page, origin, rel)));
+    console.log(`model: ${labels[0]}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}, ${pages.length} page(s)`);
+    let next = 0;
+    await Promise.all(
+      pages.map(async (page) => {
+        while (next < jobs.length) {
+          const { seed, family } = jobs[next++];
+          const r = (await page.evaluate(
+            ([s, f, o]) => (window as unknown as { __eval: { episode(s: number, f: string, o: EpisodeOptions): Promise<EvalEpisode> } }).__eval.episode(s, f, o),
+            [seed, family, options] as [number, string, EpisodeOptions],
+          )) as EvalEpisode;
+          policy.push(r);
+          process.stdout.write(`\r${policy.length}/${jobs.length} episodes, ${policy.filter((p) => p.success).length} successes   `);
+        }
+      }),
+    );
+    process.stdout.write('\n');
   } finally {
     await browser.close();
     await server.close();
   }
+  // Pages finish out of order: report in job order (family, then seed), as a single page would.
+  const order = (e: { family: string; seed: number }) => families.indexOf(e.family as TaskFamily) * 1e9 + e.seed;
+  policy.sort((a, b) => order(a) - order(b));
   const summary = summarise(policy);
   const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
   const failures = countFailures(policy);
@@ -83,6 +93,13 @@ async function main(): Promise<void> {
   console.log(formatFailures(failures));
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
   if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
+}
+
+/** Load the eval page and the model into a page; → the model's label. */
+async function openEvalPage(page: Page, origin: string, rel: string): Promise<string> {
+  await page.goto(`${origin}/training/eval/page.html`);
+  await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
+  return page.evaluate((url) => (window as unknown as { __eval: { load(u: string): Promise<string> } }).__eval.load(url), `/${rel.split('\\').join('/')}/`);
 }
 
 main().catch((e: unknown) => {
