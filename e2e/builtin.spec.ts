@@ -3,11 +3,11 @@ import { collectErrors } from './helpers';
 
 /**
  * A held-out seed (never used in training) where `npm run eval -- --model models/tabletop-mini-flow --task pick
- * --sync` sees the default model succeed, in 4.5 s of sim time. This proves the whole loop (pixels, joints and
+ * --sync` sees the default model succeed, in 3.9 s of sim time. This proves the whole loop (pixels, joints and
  * words in; actions out; success judged by the sim) with the shipped model in the app; the success rate over
  * many held-out seeds is `npm run eval`'s to measure.
  */
-const SEED = '1000006';
+const SEED = '1000005';
 const FAMILY = 'pick';
 
 test.describe('built-in policy', () => {
