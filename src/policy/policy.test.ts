@@ -45,6 +45,15 @@ function memoryModel(name: string, edit: (files: Map<string, Uint8Array>) => voi
   return new MemoryModelSource(`memory:${name}/`, files);
 }
 
+/** A fixture folder in memory with its policy.json edited. */
+function withManifest(name: string, edit: (manifest: Record<string, Record<string, unknown>>) => void): MemoryModelSource {
+  return memoryModel(name, (files) => {
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('policy.json')));
+    edit(manifest);
+    files.set('policy.json', new TextEncoder().encode(JSON.stringify(manifest)));
+  });
+}
+
 function expectClose(actual: number[][], expected: number[], tol: number): void {
   const flat = actual.flat();
   expect(flat.length).toBe(expected.length);
@@ -100,10 +109,8 @@ describe('VlaPolicy on onnxruntime-web (WASM, Node)', () => {
   it('flow noise_scale: the seeded noise is scaled before integration; 0 gives the same chunk for every seed', async () => {
     const ref = reference('tiny-flow');
     const withScale = (scale: number) =>
-      memoryModel('tiny-flow', (files) => {
-        const manifest = JSON.parse(new TextDecoder().decode(files.get('policy.json')));
+      withManifest('tiny-flow', (manifest) => {
         manifest.head.noise_scale = scale;
-        files.set('policy.json', new TextEncoder().encode(JSON.stringify(manifest)));
       });
     const half = await VlaPolicy.load(withScale(0.5), 'wasm');
     const plain = await VlaPolicy.load(new FsModelSource(join(FIXTURES, 'tiny-flow')), 'wasm');
@@ -122,10 +129,8 @@ describe('VlaPolicy on onnxruntime-web (WASM, Node)', () => {
     const noise = Float32Array.from(ref.noise as number[]);
     const mask = [true, true, true, true, true, false];
     const withMask = (m: boolean[]) =>
-      memoryModel('tiny-flow', (files) => {
-        const manifest = JSON.parse(new TextDecoder().decode(files.get('policy.json')));
+      withManifest('tiny-flow', (manifest) => {
         manifest.action.relative_to_state = m;
-        files.set('policy.json', new TextEncoder().encode(JSON.stringify(manifest)));
       });
     const p = await VlaPolicy.load(withMask(mask), 'wasm');
     const r = await p.predictChunk(observation(ref), 0, noise);

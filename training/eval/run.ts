@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
     horizon: { type: 'int', default: 0, help: 'with --sync: actions run from each chunk before the next is asked for (0: the whole chunk)' },
     ensemble: { type: 'bool', default: false, help: 'blend overlapping chunks (ACT temporal ensembling)' },
-    parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core); for --sync: in real time (async) pages share the cores, so chunks come later' },
+    parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core). Sync results do not change; async runs in real time, so pages sharing the cores make its chunks later' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
     trace: { type: 'string', default: '', help: 'write per-tick state, policy target and shadow-expert action of every episode as JSON (for debugging)' },
   });
@@ -72,8 +72,7 @@ async function main(): Promise<void> {
     await server.close();
   }
   // Pages finish out of order: report in job order (family, then seed), as a single page would.
-  const order = (e: { family: string; seed: number }) => families.indexOf(e.family as TaskFamily) * 1e9 + e.seed;
-  policy.sort((a, b) => order(a) - order(b));
+  policy.sort((a, b) => families.indexOf(a.family) - families.indexOf(b.family) || a.seed - b.seed);
   const summary = summarise(policy);
   const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
   const failures = countFailures(policy);
