@@ -26,6 +26,8 @@ interface Meta {
   steps: number;
   res: number;
   noiseDeg: number;
+  /** Absent in episodes recorded before recovery offsets existed. */
+  recoveryCm?: number;
   cameras: string[];
 }
 
@@ -53,7 +55,7 @@ export interface ReplayResult {
 }
 
 export async function replayTargets(meta: Meta, recordedState: Float32Array, maxNoiseDeg = 3): Promise<ReplayResult> {
-  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, randomize: true, maxNoiseDeg });
+  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0 });
   if (JSON.stringify(setup.ep.task) !== JSON.stringify(meta.task)) throw new Error(`seed ${meta.seed}: the regenerated task differs from the recorded one`);
   if (setup.noiseDeg !== meta.noiseDeg) throw new Error(`seed ${meta.seed}: noise ${setup.noiseDeg} ≠ recorded ${meta.noiseDeg}`);
   const { ep, driver } = setup;

@@ -8,6 +8,7 @@ import { FRONT_CAMERA, type PolicyCameraSpec, WRIST_CAMERA } from '../../src/ren
 import type { ScriptedExpert } from '../../src/sim/expert';
 import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
 import { Rng } from '../../src/sim/rng';
+import { RecoveryOffset } from './recoveryOffset';
 import { describeTask, type Episode, generateEpisode, type TaskFamily } from '../../src/sim/tasks';
 import type { SimWorld } from '../../src/sim/world';
 
@@ -16,6 +17,8 @@ export interface GenOptions {
   randomize: boolean;
   /** Largest per-episode noise level (degrees) added to the executed body-joint actions. */
   maxNoiseDeg: number;
+  /** Largest recovery offset (cm) held at each hover point (recoveryOffset.ts); 0 or absent: none. */
+  recoveryCm?: number;
 }
 
 export interface EpisodeSetup {
@@ -41,7 +44,9 @@ export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions)
     height: opts.res,
   }));
   const noiseDeg = opts.maxNoiseDeg > 0 ? rng.pick([0, 0.25, 0.5, 1].map((f) => f * opts.maxNoiseDeg)) : 0;
-  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg) };
+  // Its own stream: episodes recorded without recovery replay exactly as before.
+  const recovery = opts.recoveryCm ? new RecoveryOffset(new Rng(seed, 0x5ec0), opts.recoveryCm / 100) : null;
+  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery) };
 }
 
 /**
@@ -55,6 +60,7 @@ export class NoisyDriver {
   constructor(
     private readonly rng: Rng,
     private readonly noiseDeg: number,
+    private readonly recovery: RecoveryOffset | null = null,
   ) {}
 
   /** The expert's label for this tick and the action to execute; call once per control tick. */
@@ -62,7 +68,8 @@ export class NoisyDriver {
     const label = expert.act(world);
     if (this.steps % 5 === 0) this.noise = this.noise.map(() => this.rng.gaussian() * this.noiseDeg);
     const fine = FINE_PHASES.has(expert.phaseName) ? 0.25 : 1;
-    const executed = label.map((v, i) => (i < NUM_ARM_JOINTS ? v + this.noise[i] * fine : v));
+    const aimed = this.recovery ? this.recovery.apply(label, expert.phaseName) : label;
+    const executed = aimed.map((v, i) => (i < NUM_ARM_JOINTS ? v + this.noise[i] * fine : v));
     this.steps++;
     return { label, executed };
   }

@@ -23,6 +23,8 @@ export interface EpisodeRecord {
   fps: number;
   res: number;
   noiseDeg: number;
+  /** Largest recovery offset (cm); 0: none. */
+  recoveryCm: number;
   /** base64 of uint8 [steps, res, res, 3] per camera. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
@@ -96,6 +98,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     fps: world.config.controlHz,
     res: opts.res,
     noiseDeg,
+    recoveryCm: opts.recoveryCm ?? 0,
     images,
     state: base64(new Uint8Array(new Float32Array(states).buffer)),
     action: base64(new Uint8Array(new Float32Array(actions).buffer)),
