@@ -17,6 +17,12 @@ test.describe('built-in policy', () => {
     await page.goto('/');
     await expect(page.getByTestId('model-status')).toContainText('Loaded tabletop-mini', { timeout: 60_000 });
     await expect(page.getByTestId('model-picker')).toHaveValue('tabletop-mini-flow');
+    // The flow head's noise scale starts at the model's (0) and refuses what the runtime would.
+    await expect(page.getByTestId('noise-scale')).toHaveValue('0');
+    await page.getByTestId('noise-scale').fill('3');
+    await expect(page.getByTestId('noise-scale-error')).toContainText('between 0 and 2');
+    await page.getByTestId('noise-scale').fill('0');
+    await expect(page.getByTestId('noise-scale-error')).toHaveCount(0);
     // The preview server sends COOP/COEP, as a host should: the page is isolated and WASM gets threads.
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
     await expect(page.getByTestId('hud-reason')).toContainText(/\d threads/);

@@ -65,6 +65,23 @@ describe('PolicyController loading', () => {
     expect(c.state.info?.source).toBe('/mine/');
   });
 
+  it('a flow noise scale the person sets is checked, kept until the next model loads, and then reset to the model\'s', async () => {
+    session = await Session.create(0, 'place');
+    const client = new FakeClient();
+    const c = new PolicyController(session, () => client as unknown as PolicyClient, json(catalog));
+    expect(c.state.noiseScale).toBeNull();
+    expect(c.setNoiseScale(0.5)).toBe(true);
+    expect(c.setNoiseScale(3)).toBe(false);
+    expect(c.state.noiseScale).toBe(0.5);
+    expect(c.state.noiseScaleError).toMatch(/between 0 and 2, not 3/);
+    expect(c.setNoiseScale(0)).toBe(true);
+    expect(c.state).toMatchObject({ noiseScale: 0, noiseScaleError: null });
+    const done = c.load('models/mini-a/');
+    await client.settle();
+    expect(await done).toBe(true);
+    expect(c.state.noiseScale).toBeNull();
+  });
+
   it('a broken catalogue is reported and loads nothing; a failed default load leaves no model', async () => {
     session = await Session.create(0, 'place');
     const client = new FakeClient();

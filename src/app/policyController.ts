@@ -8,6 +8,7 @@ import { defaultSimLimits } from '../control/safety';
 import { builtinModelUrl, fetchCatalog, type ModelCatalog } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
 import { PolicyClient } from '../policy/client';
+import { checkNoiseScale } from '../policy/manifest';
 import { clearModelCache } from '../policy/modelFetch';
 import { type ModelSizeInfo, modelDownloadSize } from '../policy/modelSize';
 import type { PolicyInfo } from '../policy/protocol';
@@ -24,6 +25,10 @@ export interface PolicyState {
   info: PolicyInfo | null;
   error: string | null;
   options: PolicyLoopOptions;
+  /** The flow noise scale the person chose, overriding the model's `head.noise_scale`; null: the model's. */
+  noiseScale: number | null;
+  /** Why the last noise scale asked for was refused (the previous one stays). */
+  noiseScaleError: string | null;
   hud: LoopStats | null;
   /** The models shipped with the app (null until models/catalog.json has been read). */
   catalog: ModelCatalog | null;
@@ -52,6 +57,8 @@ export class PolicyController {
     info: null,
     error: null,
     options: { mode: 'async', threshold: 4, ensemble: false, stallTicks: 1 },
+    noiseScale: null,
+    noiseScaleError: null,
     hud: null,
     catalog: null,
     catalogError: null,
@@ -161,7 +168,8 @@ export class PolicyController {
     try {
       const info = await run(this.client);
       this.observer?.setPolicyCameras(info.manifest.cameras);
-      this.store.set({ status: 'ready', info, error: null, progress: null, lastLoad: this.state.progress });
+      // A new model starts from its own noise scale.
+      this.store.set({ status: 'ready', info, error: null, progress: null, lastLoad: this.state.progress, noiseScale: null, noiseScaleError: null });
       return true;
     } catch (e) {
       const cancelled = e instanceof Error && 'kind' in e && e.kind === 'DownloadCancelled';
@@ -175,6 +183,20 @@ export class PolicyController {
 
   setOptions(patch: Partial<PolicyLoopOptions>): void {
     this.store.set({ options: { ...this.state.options, ...patch } });
+  }
+
+  /** Override the flow head's noise scale (null: back to the model's); takes effect from the next chunk. */
+  setNoiseScale(scale: number | null): boolean {
+    if (scale !== null) {
+      try {
+        checkNoiseScale(scale);
+      } catch (e) {
+        this.store.set({ noiseScaleError: e instanceof Error ? e.message : String(e) });
+        return false;
+      }
+    }
+    this.store.set({ noiseScale: scale, noiseScaleError: null });
+    return true;
   }
 
   /** Run the loaded policy on the session's current task, driving the sim arm through the Robot interface. */
@@ -192,7 +214,7 @@ export class PolicyController {
       {
         observe: () => ({ images: observer.observe(), state: this.session.world.jointState() }),
         infer: async (obs, seed) => {
-          const r = await client.infer(obs.images, obs.state, instruction, seed);
+          const r = await client.infer(obs.images, obs.state, instruction, seed, this.state.noiseScale ?? undefined);
           return { ...r, timings: { ...r.timings } };
         },
         robot,

@@ -81,9 +81,9 @@ export class PolicyClient {
   }
 
   /** Pixels are transferred, not copied: the caller must not reuse `images` buffers afterwards. */
-  async infer(images: Record<string, Uint8Array>, state: number[], instruction: string, noiseSeed: number): Promise<InferReply> {
+  async infer(images: Record<string, Uint8Array>, state: number[], instruction: string, noiseSeed: number, noiseScale?: number): Promise<InferReply> {
     const transfer = Object.values(images).map((a) => a.buffer as ArrayBuffer);
-    const r = await this.request<'result'>({ type: 'infer', id: this.nextId++, images, state, instruction, noiseSeed }, transfer);
+    const r = await this.request<'result'>({ type: 'infer', id: this.nextId++, images, state, instruction, noiseSeed, ...(noiseScale === undefined ? {} : { noiseScale }) }, transfer);
     return { actions: r.actions, nonFinite: r.nonFinite, timings: r.timings };
   }
 

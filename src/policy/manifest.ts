@@ -37,6 +37,14 @@ const bins = z.object({
   high: finite.default(1),
 });
 
+/** Largest flow noise scale a manifest or a person may ask for. */
+export const NOISE_SCALE_MAX = 2;
+
+/** Refuses a noise scale outside [0, NOISE_SCALE_MAX], with a message a person can act on. */
+export function checkNoiseScale(scale: number): void {
+  if (!Number.isFinite(scale) || scale < 0 || scale > NOISE_SCALE_MAX) throw new Error(`noise scale must be between 0 and ${NOISE_SCALE_MAX}, not ${scale}`);
+}
+
 const flow = z.object({
   type: z.literal('flow'),
   /** Runs once per chunk: (images, tokens, state) → context. */
@@ -55,7 +63,7 @@ const flow = z.object({
    * typical chunk: less diverse, and steadier from one chunk to the next in closed loop. 1 samples the trained
    * distribution.
    */
-  noise_scale: z.number().min(0).max(2).default(1),
+  noise_scale: z.number().min(0).max(NOISE_SCALE_MAX).default(1),
 });
 
 const regression = z.object({

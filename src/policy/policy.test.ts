@@ -124,6 +124,24 @@ describe('VlaPolicy on onnxruntime-web (WASM, Node)', () => {
     await expect(VlaPolicy.load(withScale(-1), 'wasm')).rejects.toThrow(/noise_scale/);
   });
 
+  it('a noise scale given at inference overrides the manifest\'s, and one out of range is refused', async () => {
+    const ref = reference('tiny-flow');
+    const zero = await VlaPolicy.load(
+      withManifest('tiny-flow', (manifest) => {
+        manifest.head.noise_scale = 0;
+      }),
+      'wasm',
+    );
+    const plain = await VlaPolicy.load(new FsModelSource(join(FIXTURES, 'tiny-flow')), 'wasm');
+    // The manifest says 0 (every seed alike); an override of 1 samples again, exactly as a noise_scale-1 model does.
+    const sampled = await zero.predictChunk(observation(ref), 7, undefined, 1);
+    expect(sampled.actions).toEqual((await plain.predictChunk(observation(ref), 7)).actions);
+    expect(sampled.actions).not.toEqual((await zero.predictChunk(observation(ref), 7)).actions);
+    expect((await plain.predictChunk(observation(ref), 3, undefined, 0)).actions).toEqual((await zero.predictChunk(observation(ref), 9)).actions);
+    for (const bad of [-0.1, 2.5, Number.NaN]) await expect(plain.predictChunk(observation(ref), 1, undefined, bad)).rejects.toThrow(/noise scale must be between 0 and 2/);
+    await Promise.all([zero.release(), plain.release()]);
+  });
+
   it('relative_to_state: the observed state is added back on the masked dimensions only', async () => {
     const ref = reference('tiny-flow');
     const noise = Float32Array.from(ref.noise as number[]);

@@ -4,7 +4,7 @@
  */
 import { type Backend, type BackendChoice, type BackendPreference, chooseBackend, GraphSession, type TensorIn } from './engine';
 import { decodeBins, decodeRegression, gaussianNoise, integrateFlow } from './heads';
-import { graphFiles, type PolicyManifest, parseManifest } from './manifest';
+import { checkNoiseScale, graphFiles, type PolicyManifest, parseManifest } from './manifest';
 import { addStateBack, imageToCHW, normalizeState, toRows, unnormalizeActions } from './normalize';
 import { type ModelSource, readJson } from './source';
 import { type InstructionTokenizer, loadTokenizer } from './tokenizer';
@@ -76,8 +76,12 @@ export class VlaPolicy {
     return this.tokenizer.encode(instruction);
   }
 
-  /** One action chunk for an observation. `noiseSeed` makes flow heads repeatable. */
-  async predictChunk(obs: Observation, noiseSeed = 0, noise?: Float32Array): Promise<ChunkResult> {
+  /**
+   * One action chunk for an observation. `noiseSeed` makes flow heads repeatable; `noiseScale` overrides the
+   * manifest's `head.noise_scale` (flow heads only), so a person can compare sampling settings without editing files.
+   */
+  async predictChunk(obs: Observation, noiseSeed = 0, noise?: Float32Array, noiseScale?: number): Promise<ChunkResult> {
+    if (noiseScale !== undefined) checkNoiseScale(noiseScale);
     const m = this.manifest;
     const dim = this.actionDim;
     const chunk = m.chunk.length;
@@ -106,7 +110,7 @@ export class VlaPolicy {
     if (h.type === 'flow') {
       const ctx = (await this.graphs.encoder.run(feeds, [h.context_output]))[h.context_output];
       const ctxDims = contextDims(this.graphs.encoder, h.context_output, ctx.length);
-      normalized = await integrateFlow(noise ?? scaled(gaussianNoise(chunk * dim, noiseSeed), h.noise_scale), h.steps, async (x, time) => {
+      normalized = await integrateFlow(noise ?? scaled(gaussianNoise(chunk * dim, noiseSeed), noiseScale ?? h.noise_scale), h.steps, async (x, time) => {
         const out = await this.graphs.denoiser.run(
           {
             [h.noise_input]: { type: 'float32', data: x, dims: [1, chunk, dim] },

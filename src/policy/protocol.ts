@@ -10,7 +10,7 @@ export type WorkerRequest =
   | { type: 'loadFiles'; id: number; label: string; files: Record<string, Uint8Array>; prefer: BackendPreference }
   /** Handled at once, not queued: stops the download of the load in flight. */
   | { type: 'cancel'; id: number }
-  | { type: 'infer'; id: number; images: Record<string, Uint8Array>; state: number[]; instruction: string; noiseSeed: number }
+  | { type: 'infer'; id: number; images: Record<string, Uint8Array>; state: number[]; instruction: string; noiseSeed: number; noiseScale?: number }
   | { type: 'tokenize'; id: number; instruction: string }
   | { type: 'unload'; id: number };
 

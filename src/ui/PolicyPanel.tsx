@@ -4,6 +4,7 @@ import type { Session } from '../app/session';
 import { ModelDropError, modelFilesFromEntries, modelFilesFromZip } from '../app/modelFiles';
 import { builtinIdOf, builtinModelUrl } from '../policy/catalog';
 import type { BackendPreference } from '../policy/engine';
+import { FlowNoiseInput } from './FlowNoiseInput';
 import { InstructionHints } from './InstructionHints';
 import type { LoadProgress } from '../policy/source';
 import { formatBytes, LoadProgressBar } from './LoadProgressBar';
@@ -142,6 +143,7 @@ export function PolicyPanel({ session, policy }: { session: Session; policy: Pol
         <label className="check">
           <input type="checkbox" checked={p.options.ensemble} onChange={(e) => policy.setOptions({ ensemble: e.target.checked })} /> ensemble
         </label>
+        <FlowNoiseInput state={p} policy={policy} />
       </div>
       <div className="row">
         <button
