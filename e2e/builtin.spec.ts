@@ -3,11 +3,12 @@ import { collectErrors } from './helpers';
 
 /**
  * A held-out seed (never used in training) where `npm run eval -- --model models/tabletop-mini-flow --task pick
- * --sync` sees the default model succeed, in 3.9 s of sim time. This proves the whole loop (pixels, joints and
+ * --sync` sees the default model succeed, in 4.5 s of sim time (and in 4.3 s with noise_scale 0: it does not
+ * hang on one lucky noise draw). This proves the whole loop (pixels, joints and
  * words in; actions out; success judged by the sim) with the shipped model in the app; the success rate over
  * many held-out seeds is `npm run eval`'s to measure.
  */
-const SEED = '1000005';
+const SEED = '1000010';
 const FAMILY = 'pick';
 
 test.describe('built-in policy', () => {
@@ -17,11 +18,12 @@ test.describe('built-in policy', () => {
     await page.goto('/');
     await expect(page.getByTestId('model-status')).toContainText('Loaded tabletop-mini', { timeout: 60_000 });
     await expect(page.getByTestId('model-picker')).toHaveValue('tabletop-mini-flow');
-    // The flow head's noise scale starts at the model's (0) and refuses what the runtime would.
-    await expect(page.getByTestId('noise-scale')).toHaveValue('0');
+    // The flow head's noise scale starts at the model's (1) and refuses what the runtime would.
+    await expect(page.getByTestId('noise-scale')).toHaveValue('1');
     await page.getByTestId('noise-scale').fill('3');
     await expect(page.getByTestId('noise-scale-error')).toContainText('between 0 and 2');
-    await page.getByTestId('noise-scale').fill('0');
+    await expect(page.getByTestId('noise-scale')).toHaveValue('3');
+    await page.getByTestId('noise-scale').fill('1');
     await expect(page.getByTestId('noise-scale-error')).toHaveCount(0);
     // The preview server sends COOP/COEP, as a host should: the page is isolated and WASM gets threads.
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);

@@ -1,13 +1,20 @@
+import { useEffect, useState } from 'react';
 import type { PolicyController, PolicyState } from '../app/policyController';
 import { NOISE_SCALE_MAX } from '../policy/manifest';
 
 /**
  * The flow head's noise scale, editable: 0 integrates from the centre of the noise prior (the most typical
- * chunk), 1 samples what the model learned. Shown for flow models only; starts at the model's own value.
+ * chunk), 1 samples what the model learned. Shown for flow models only; starts at the model's own value. A
+ * refused value stays in the box beside its error, so the person sees what was refused.
  */
 export function FlowNoiseInput({ state, policy }: { state: PolicyState; policy: PolicyController }) {
   const head = state.info?.manifest.head;
-  if (head?.type !== 'flow') return null;
+  const value = head?.type === 'flow' ? (state.noiseScale ?? head.noise_scale) : null;
+  const [text, setText] = useState(value === null ? '' : String(value));
+  useEffect(() => {
+    if (value !== null) setText(String(value));
+  }, [value]);
+  if (value === null) return null;
   return (
     <>
       <label className="check" title="Scale of the flow's starting noise: 0 gives the most typical chunk, 1 samples the trained distribution">
@@ -19,8 +26,11 @@ export function FlowNoiseInput({ state, policy }: { state: PolicyState; policy: 
           min={0}
           max={NOISE_SCALE_MAX}
           step={0.1}
-          value={state.noiseScale ?? head.noise_scale}
-          onChange={(e) => policy.setNoiseScale(e.target.value === '' ? null : Number(e.target.value))}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            policy.setNoiseScale(e.target.value === '' ? null : Number(e.target.value));
+          }}
         />
       </label>
       {state.noiseScaleError && (
