@@ -8,9 +8,9 @@ import { FRONT_CAMERA, type PolicyCameraSpec, WRIST_CAMERA } from '../../src/ren
 import type { ScriptedExpert } from '../../src/sim/expert';
 import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
 import { Rng } from '../../src/sim/rng';
-import { RecoveryOffset } from './recoveryOffset';
 import { describeTask, type Episode, generateEpisode, type TaskFamily } from '../../src/sim/tasks';
 import type { SimWorld } from '../../src/sim/world';
+import { RecoveryOffset } from './recoveryOffset';
 
 export interface GenOptions {
   res: number;
