@@ -45,7 +45,7 @@ def parse_args(argv=None):
     p.add_argument("--chunk", type=int, default=8)
     p.add_argument("--max-length", type=int, default=16)
     p.add_argument("--flow-steps", type=int, default=10)
-    p.add_argument("--noise-scale", type=float, default=1.0, help="flow head: scale of the starting noise at inference (policy.json head.noise_scale; 0: the flow's typical chunk, steadier in closed loop)")
+    p.add_argument("--noise-scale", type=float, default=1.0, help="flow head: scale of the starting noise at inference (policy.json head.noise_scale; 0: the flow's most typical chunk, 1: sample what it learned; measure both with npm run eval --noise-scale)")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)

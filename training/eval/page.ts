@@ -33,10 +33,12 @@ let info: PolicyInfo | null = null;
 let renderer: THREE.WebGLRenderer | null = null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function load(modelUrl: string): Promise<string> {
+/** → the model's label, and its flow noise scale (null: not a flow head). */
+async function load(modelUrl: string): Promise<{ label: string; noiseScale: number | null }> {
   client = new PolicyClient();
   info = await client.load(modelUrl, 'wasm');
-  return `${info.name} (${info.manifest.head.type}) on ${info.backend.backend}`;
+  const head = info.manifest.head;
+  return { label: `${info.name} (${head.type}) on ${info.backend.backend}`, noiseScale: head.type === 'flow' ? head.noise_scale : null };
 }
 
 export interface EpisodeOptions {
@@ -47,9 +49,11 @@ export interface EpisodeOptions {
   horizon?: number;
   /** Blend overlapping chunks (ACT temporal ensembling). */
   ensemble: boolean;
+  /** Flow heads: overrides the model's noise_scale (unset: the model's). */
+  noiseScale?: number;
 }
 
-async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble }: EpisodeOptions): Promise<EvalEpisode> {
+async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble, noiseScale }: EpisodeOptions): Promise<EvalEpisode> {
   if (!client || !info) throw new Error('load a model first');
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
@@ -73,7 +77,7 @@ async function episode(seed: number, family: TaskFamily, { mode, trace, horizon,
         return { images: Object.fromEntries(cams.map((cam) => [cam.spec.name, cam.capture(renderer as THREE.WebGLRenderer)])), state: world.jointState() };
       },
       infer: async (obs, s) => {
-        const r = await c.infer(obs.images, obs.state, ep.instruction, s);
+        const r = await c.infer(obs.images, obs.state, ep.instruction, s, noiseScale);
         return { ...r, timings: { ...r.timings } };
       },
       robot,

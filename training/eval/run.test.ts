@@ -14,6 +14,7 @@ describe('npm run eval', () => {
     expect(out).toMatch(/tiny-regression \(regression\) on wasm, sync inference, 2 page\(s\)/);
     const r = JSON.parse(readFileSync(json, 'utf8'));
     expect(r.mode).toBe('sync');
+    expect(r.noise_scale).toBeNull();
     expect(r.seed_start).toBe(1_000_000);
     expect(r.families.push.episodes).toBe(2);
     // Random weights do not push anything anywhere; the expert does, on the same held-out seeds.
@@ -31,6 +32,19 @@ describe('npm run eval', () => {
     expect(out).toMatch(/family\s+episodes\s+success\s+rate\s+mean steps\s+mean sim s\s+s to success\s+expert/);
     expect(out).toMatch(/push\s+2\s+0\s+0\.0 %.*-\s+100\.0 %/);
   });
+
+  it('runs a flow model with the noise scale asked for, and says so; refuses a scale out of range or for other heads', () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'webvla-eval-')), 'eval.json');
+    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-flow', '--episodes', '1', '--task', 'pick', '--sync', '--noise-scale', '0', '--json', json], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(out).toMatch(/tiny-flow \(flow\) on wasm, sync inference, noise scale 0 \(the model says 1\)/);
+    expect(JSON.parse(readFileSync(json, 'utf8')).noise_scale).toBe(0);
+    const run = (...extra: string[]) => execFileSync('npx', ['tsx', 'training/eval/run.ts', '--episodes', '1', '--task', 'pick', ...extra], { stdio: 'pipe' });
+    expect(() => run('--model', 'src/policy/fixtures/tiny-flow', '--noise-scale', '3')).toThrow(/noise scale must be between 0 and 2, not 3/);
+    expect(() => run('--model', 'src/policy/fixtures/tiny-regression', '--noise-scale', '0.5')).toThrow(/applies to flow models only/);
+  }, 300_000);
 
   it('refuses a model folder outside the project', () => {
     expect(() => execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', '/etc'], { stdio: 'pipe' })).toThrow(/inside this project/);

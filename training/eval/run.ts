@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--parallel N] [--json FILE]
+ * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--noise-scale X] [--parallel N] [--json FILE]
  * Closed-loop evaluation of a model folder through the real runtime (worker, WASM) in headless Chromium, with
  * the scripted expert's success on the same seeds beside it. Seeds from 1,000,000 up are held out of training.
  */
@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { relative, resolve } from 'node:path';
 import { openBrowser, startDevServer } from '../../bench/browser';
+import { checkNoiseScale } from '../../src/policy/manifest';
 import { runEpisode } from '../../src/sim/episode';
 import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
 import { parseArgs } from '../../tools/args';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
     horizon: { type: 'int', default: 0, help: 'with --sync: actions run from each chunk before the next is asked for (0: the whole chunk)' },
     ensemble: { type: 'bool', default: false, help: 'blend overlapping chunks (ACT temporal ensembling)' },
+    'noise-scale': { type: 'string', default: '', help: "flow models: scale of the starting noise, 0 to 2, instead of policy.json's head.noise_scale" },
     parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core). Sync results do not change; async runs in real time, so pages sharing the cores make its chunks later' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
     trace: { type: 'string', default: '', help: 'write per-tick state, policy target and shadow-expert action of every episode as JSON (for debugging)' },
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
   for (const f of families) if (!TASK_FAMILIES.includes(f)) throw new Error(`unknown task family "${f}"`);
   if (args['seed-start'] < EVAL_SEED_START) console.warn(`warning: seeds below ${EVAL_SEED_START} may have been used for training`);
 
+  const noiseScale = args['noise-scale'] === '' ? undefined : Number(args['noise-scale']);
+  if (noiseScale !== undefined) checkNoiseScale(noiseScale);
   if (args.parallel < 1 || args.parallel > 16) throw new Error('--parallel must be 1 to 16');
   if (args.horizon < 0) throw new Error('--horizon must be 0 or more');
   if (args.horizon > 0 && !args.sync) throw new Error('--horizon applies to --sync (async asks for chunks by queue depth)');
@@ -42,16 +46,22 @@ async function main(): Promise<void> {
     trace: args.trace !== '',
     ensemble: args.ensemble,
     ...(args.horizon > 0 ? { horizon: args.horizon } : {}),
+    ...(noiseScale !== undefined ? { noiseScale } : {}),
   };
   const { server, origin } = await startDevServer();
   const { browser, page: first } = await openBrowser(origin);
   const jobs = families.flatMap((family) => Array.from({ length: args.episodes }, (_, i) => ({ family, seed: args['seed-start'] + i })));
   const policy: EvalEpisode[] = [];
+  let modelNoise: number | null = null;
   try {
     // Each page is its own renderer process with its own policy worker: on N cores, N episodes at once.
     const pages = [first, ...(await Promise.all(Array.from({ length: args.parallel - 1 }, () => browser.newPage())))];
-    const labels = await Promise.all(pages.map((page) => openEvalPage(page, origin, rel)));
-    console.log(`model: ${labels[0]}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}, ${pages.length} page(s)`);
+    const loaded = await Promise.all(pages.map((page) => openEvalPage(page, origin, rel)));
+    modelNoise = loaded[0].noiseScale;
+    if (noiseScale !== undefined && modelNoise === null) throw new Error('--noise-scale applies to flow models only');
+    const says = noiseScale === undefined ? '' : ` (the model says ${modelNoise})`;
+    const noise = modelNoise === null ? '' : `, noise scale ${noiseScale ?? modelNoise}${says}`;
+    console.log(`model: ${loaded[0].label}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}${noise}, ${pages.length} page(s)`);
     let next = 0;
     await Promise.all(
       pages.map(async (page) => {
@@ -83,6 +93,8 @@ async function main(): Promise<void> {
     mode: options.mode,
     horizon: options.horizon ?? null,
     ensemble: options.ensemble,
+    // The scale the run used (null: not a flow model).
+    noise_scale: modelNoise === null ? null : (noiseScale ?? modelNoise),
     seed_start: args['seed-start'],
     families: families_,
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
@@ -94,11 +106,14 @@ async function main(): Promise<void> {
   if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
 }
 
-/** Load the eval page and the model into a page; → the model's label. */
-async function openEvalPage(page: Page, origin: string, rel: string): Promise<string> {
+/** Load the eval page and the model into a page; → the model's label and flow noise scale. */
+async function openEvalPage(page: Page, origin: string, rel: string): Promise<{ label: string; noiseScale: number | null }> {
   await page.goto(`${origin}/training/eval/page.html`);
   await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
-  return page.evaluate((url) => (window as unknown as { __eval: { load(u: string): Promise<string> } }).__eval.load(url), `/${rel.split('\\').join('/')}/`);
+  return page.evaluate(
+    (url) => (window as unknown as { __eval: { load(u: string): Promise<{ label: string; noiseScale: number | null }> } }).__eval.load(url),
+    `/${rel.split('\\').join('/')}/`,
+  );
 }
 
 main().catch((e: unknown) => {
