@@ -64,6 +64,23 @@ describe('training pipeline', () => {
     await policy.release();
   });
 
+  it('--skip-held leaves out the steps whose chunk stands still while the arm is held away from it', () => {
+    // 20 steps, chunk 4: the label waits at one target for 12 steps, then moves. The arm is 5° off it for the
+    // first 6 (held), then on it; from step 6 only the gripper is off (a grasp squeezing an object is not held).
+    const script = `
+import sys, json, numpy as np
+sys.path.insert(0, "training")
+import train
+a = np.zeros((20, 6), np.float32); a[:, 5] = 30; a[12:, 0] = 2 * np.arange(1, 9)
+s = a.copy(); s[:6, 0] += 5; s[6:9, 5] -= 5
+e = {"action": a, "state": s}
+print(json.dumps([np.nonzero(train.held_steps(e, 4, 3.0))[0].tolist(), np.nonzero(train.held_steps(e, 4, 6.0))[0].tolist()]))
+`;
+    expect(JSON.parse(run('/usr/bin/python3', ['-c', script]))).toEqual([[0, 1, 2, 3, 4, 5], []]);
+    // Through the training script: the recorded pushes hold no such steps at 90°, so nothing is left out.
+    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'held'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--skip-held', '90'])).toMatch(/--skip-held 90\.0: left out 0 of \d+ steps/);
+  });
+
   it('trains the flow head and exports an encoder and a denoiser that match PyTorch', async () => {
     const out = join(work, 'flow');
     // One episode held out: the log carries the validation error per joint, in degrees.

@@ -60,6 +60,7 @@ def parse_args(argv=None):
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
+    p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     return p.parse_args(argv)
 
@@ -126,14 +127,30 @@ def stats(eps, chunk=8, mask=np.zeros(6, bool)):
     }
 
 
+HELD_STILL_DEG = 1.5  # a chunk whose labels all stay within this of its first one stands still (the expert re-plans by < 1°)
+
+
+def held_steps(e, chunk, deg):
+    """Steps whose whole chunk of labels stands still while some arm joint is more than `deg` from the label:
+    the arm held away from where the expert waits. The last steps before the expert moves on stay in (their
+    chunk holds the move), so the correction is still taught, followed by progress."""
+    a, s = e["action"], e["state"]
+    T = len(a)
+    ch = a[np.minimum(np.arange(T)[:, None] + np.arange(chunk)[None], T - 1)]
+    still = np.abs(ch - ch[:, :1]).max(axis=(1, 2)) < HELD_STILL_DEG
+    return still & (np.abs(a[:, :5] - s[:, :5]).max(axis=1) > deg)
+
+
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
-    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4):
+    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4, skip_held=0.0):
         self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask, self.shift = eps, st, chunk, head, state_noise, mask, shift
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
-        index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"]))]
+        skip = [held_steps(e, chunk, skip_held) if skip_held > 0 else np.zeros(len(e["state"]), bool) for e in eps]
+        self.skipped = int(sum(k.sum() for k in skip))
+        index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"])) if not skip[i][t]]
         self.index = index[rank::world]
 
     def norm_actions(self, a):
@@ -310,7 +327,9 @@ def main(argv=None):
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
-    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift)
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift, args.skip_held)
+    if rank == 0 and args.skip_held > 0:
+        print(f"--skip-held {args.skip_held}: left out {sampler.skipped} of {sum(len(e['state']) for e in eps)} steps", flush=True)
     val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99, mask=mask) if val_eps else None
     log = []
     t0 = time.time()
