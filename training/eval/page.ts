@@ -24,8 +24,9 @@ export interface EvalEpisode extends EpisodeResult {
   droppedNaN: number;
   /** Why it failed, judged from sim state (null on success). */
   failure: FailureKind | null;
-  /** With `trace`: per tick, the joint state, the target the policy set, and what the scripted expert would do. */
-  trace?: { state: number[]; target: number[]; expert: number[] }[];
+  /** With `trace`: per tick, the joint state, the target the policy set, what the scripted expert would do, and
+   * where each object is (m): enough to tell a hover from a drop without replaying the episode. */
+  trace?: { state: number[]; target: number[]; expert: number[]; objects: Record<string, number[]> }[];
 }
 
 let client: PolicyClient | null = null;
@@ -102,7 +103,10 @@ async function episode(seed: number, family: TaskFamily, { mode, trace, horizon,
       if (wait > 0) await sleep(wait);
       else await sleep(0);
     }
-    if (shadow) traced.push({ state: world.jointState(), target: world.jointTargets(), expert: shadow.act(world) });
+    if (shadow) {
+      const objects = Object.fromEntries(ep.scene.objects.map((o) => [o.id, [...world.objectState(o.id).p]]));
+      traced.push({ state: world.jointState(), target: world.jointTargets(), expert: shadow.act(world), objects });
+    }
     world.stepControl();
     tick++;
     monitor.update(world, period);

@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run eval', () => {
   it('runs a policy in closed loop through the worker runtime and reports the expert beside it', () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'webvla-eval-')), 'eval.json');
-    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-regression', '--episodes', '2', '--task', 'push', '--sync', '--parallel', '2', '--json', json], {
+    const dir = mkdtempSync(join(tmpdir(), 'webvla-eval-'));
+    const json = join(dir, 'eval.json');
+    const trace = join(dir, 'trace.json');
+    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-regression', '--episodes', '2', '--task', 'push', '--sync', '--parallel', '2', '--json', json, '--trace', trace], {
       encoding: 'utf8',
       timeout: 240_000,
     });
@@ -31,6 +33,20 @@ describe('npm run eval', () => {
     // The table gives time to success (none here) and the expert's rate on the same seeds per family.
     expect(out).toMatch(/family\s+episodes\s+success\s+rate\s+mean steps\s+mean sim s\s+s to success\s+expert/);
     expect(out).toMatch(/push\s+2\s+0\s+0\.0 %.*-\s+100\.0 %/);
+    // The trace holds a row per tick: joints, the policy's target, the shadow expert's, and every object's position.
+    const traced = JSON.parse(readFileSync(trace, 'utf8'));
+    expect(traced.map((e: { seed: number }) => e.seed)).toEqual([1_000_000, 1_000_001]);
+    for (const [i, e] of traced.entries()) {
+      expect(e.trace).toHaveLength(Math.round(r.episodes[i].sim_seconds * 20));
+      const ids = Object.keys(e.trace[0].objects);
+      expect(ids.length).toBeGreaterThanOrEqual(1);
+      for (const row of e.trace) {
+        expect(row.state).toHaveLength(6);
+        expect(row.expert).toHaveLength(6);
+        expect(Object.keys(row.objects)).toEqual(ids);
+        for (const p of Object.values(row.objects) as number[][]) expect(p.length === 3 && p.every(Number.isFinite) && p[2] > 0).toBe(true);
+      }
+    }
   });
 
   it('runs a flow model with the noise scale asked for, and says so; refuses a scale out of range or for other heads', () => {

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     'noise-scale': { type: 'string', default: '', help: "flow models: scale of the starting noise, 0 to 2, instead of policy.json's head.noise_scale" },
     parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core). Sync results do not change; async runs in real time, so pages sharing the cores make its chunks later' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
-    trace: { type: 'string', default: '', help: 'write per-tick state, policy target and shadow-expert action of every episode as JSON (for debugging)' },
+    trace: { type: 'string', default: '', help: 'write per-tick state, policy target, shadow-expert action and object positions of every episode as JSON (for debugging)' },
   });
   if (!args.model) throw new Error('--model DIR is required');
   const rel = relative(process.cwd(), resolve(args.model));
