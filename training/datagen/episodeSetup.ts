@@ -19,6 +19,8 @@ export interface GenOptions {
   maxNoiseDeg: number;
   /** Largest recovery offset (cm) held at each hover point (recoveryOffset.ts); 0 or absent: none. */
   recoveryCm?: number;
+  /** Recovery offsets in grasp descents too (recoveryOffset.ts). */
+  recoveryDescents?: boolean;
 }
 
 export interface EpisodeSetup {
@@ -45,7 +47,7 @@ export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions)
   }));
   const noiseDeg = opts.maxNoiseDeg > 0 ? rng.pick([0, 0.25, 0.5, 1].map((f) => f * opts.maxNoiseDeg)) : 0;
   // Its own stream: episodes recorded without recovery replay exactly as before.
-  const recovery = opts.recoveryCm ? new RecoveryOffset(new Rng(seed, 0x5ec0), opts.recoveryCm / 100) : null;
+  const recovery = opts.recoveryCm ? new RecoveryOffset(new Rng(seed, 0x5ec0), opts.recoveryCm / 100, { descents: opts.recoveryDescents === true }) : null;
   return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery) };
 }
 

@@ -25,6 +25,8 @@ export interface EpisodeRecord {
   noiseDeg: number;
   /** Largest recovery offset (cm); 0: none. */
   recoveryCm: number;
+  /** Recovery offsets in descents too. */
+  recoveryDescents: boolean;
   /** base64 of uint8 [steps, res, res, 3] per camera. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
@@ -99,6 +101,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     res: opts.res,
     noiseDeg,
     recoveryCm: opts.recoveryCm ?? 0,
+    recoveryDescents: opts.recoveryDescents === true,
     images,
     state: base64(new Uint8Array(new Float32Array(states).buffer)),
     action: base64(new Uint8Array(new Float32Array(actions).buffer)),

@@ -53,21 +53,46 @@ describe('RecoveryOffset', () => {
     for (const phase of ['descend', 'close', 'lift', 'lower', 'release']) expect(rec.apply(label, phase)).toEqual(label);
     expect(new RecoveryOffset(new Rng(1), 0).apply(label, 'approach')).toEqual(label);
   });
+
+  it('with descents: offsets the top of a grasp descent, drops it 1.5 cm down, and leaves a lowering and a push descent alone', () => {
+    const path = (phase: string) => {
+      const rec = new RecoveryOffset(new Rng(3, 1), 0.04, { descents: true });
+      // The expert's target goes straight down from 9 to 2 cm, 0.5 cm a tick.
+      return Array.from({ length: 15 }, (_, i) => {
+        const label = labelAt([0.2, 0.03, 0.09 - 0.005 * i]);
+        return { z: tool(label)[2], off: horizontal(tool(rec.apply(label, phase)), tool(label)) };
+      });
+    };
+    for (const t of path('descend')) {
+      if (0.09 - t.z < 0.015 - 1e-4) expect(t.off).toBeGreaterThanOrEqual(0.0095);
+      else expect(t.off).toBeLessThan(1e-6);
+    }
+    for (const t of path('lower')) expect(t.off).toBeLessThan(1e-6);
+    // A push descends with the jaw closed, right behind the object: no offset there.
+    const rec = new RecoveryOffset(new Rng(3, 1), 0.04, { descents: true });
+    const closed = labelAt([0.2, 0.03, 0.05]);
+    closed[5] = 0;
+    expect(rec.apply(closed, 'descend')).toEqual(closed);
+  });
 });
 
 describe('episodeSetup with recovery', () => {
-  async function run(seed: number, recoveryCm: number | undefined, ticks: number) {
-    const s = episodeSetup(seed, 'pick', { res: 64, randomize: true, maxNoiseDeg: 3, recoveryCm });
+  async function run(seed: number, recoveryCm: number | undefined, ticks: number, recoveryDescents = false) {
+    const s = episodeSetup(seed, 'pick', { res: 64, randomize: true, maxNoiseDeg: 3, recoveryCm, recoveryDescents });
     const world = await SimWorld.create(s.ep.scene);
     const expert = new ScriptedExpert(s.ep.task, s.ep.scene, world.config.controlHz);
     const monitor = new TaskMonitor(s.ep.task, s.ep.scene);
     const executed: number[][] = [];
     let farOff = 0;
+    let farOffDescending = 0;
     try {
       while (executed.length < ticks && monitor.status !== 'success') {
         const step = s.driver.next(expert, world);
         executed.push(step.executed);
-        if (horizontal(tool(step.executed), tool(step.label)) > 0.01) farOff++;
+        if (horizontal(tool(step.executed), tool(step.label)) > 0.01) {
+          farOff++;
+          if (expert.phaseName === 'descend') farOffDescending++;
+        }
         world.setAction(step.executed);
         world.stepControl();
         monitor.update(world, 1 / world.config.controlHz);
@@ -75,7 +100,7 @@ describe('episodeSetup with recovery', () => {
     } finally {
       world.dispose();
     }
-    return { executed, farOff, status: monitor.status };
+    return { executed, farOff, farOffDescending, status: monitor.status };
   }
 
   it('records exactly as before without it (old episodes still replay), and draws nothing else differently with it', async () => {
@@ -89,8 +114,15 @@ describe('episodeSetup with recovery', () => {
   });
 
   it('puts the arm centimetres off the expert for a while, and the expert still solves the task', async () => {
-    const { farOff, status } = await run(5000, 4, TIME_LIMIT.pick * 20);
+    const { farOff, farOffDescending, status } = await run(5000, 4, TIME_LIMIT.pick * 20);
     expect(farOff).toBeGreaterThan(20);
+    expect(farOffDescending).toBe(0);
+    expect(status).toBe('success');
+  });
+
+  it('with descents, the arm starts its descent off the object and the expert still grasps and lifts it', async () => {
+    const { farOffDescending, status } = await run(5000, 4, TIME_LIMIT.pick * 20, true);
+    expect(farOffDescending).toBeGreaterThan(0);
     expect(status).toBe('success');
   });
 });

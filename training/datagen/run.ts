@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  *
@@ -22,14 +22,16 @@ async function main(): Promise<void> {
     task: { type: 'string', default: '', help: `one family: ${TASK_FAMILIES.join(', ')}` },
     noise: { type: 'int', default: 3, help: 'largest DART noise level, degrees' },
     recovery: { type: 'int', default: 0, help: 'largest tool offset (cm) held at each hover point and then corrected by the expert (0: none)' },
+    'recovery-descents': { type: 'bool', default: false, help: 'with --recovery: offsets in the first 1.5 cm of each grasp descent too, corrected on the way down' },
     'no-randomize': { type: 'bool', default: false, help: 'neutral appearance (no domain randomisation)' },
   });
   const last = args['seed-start'] + args.episodes - 1;
   if (last >= EVAL_SEED_START) throw new Error(`seeds ${EVAL_SEED_START} and up are reserved for evaluation: use seeds below ${EVAL_SEED_START}`);
   if (args.task && !TASK_FAMILIES.includes(args.task as TaskFamily)) throw new Error(`unknown task family "${args.task}"`);
   if (args.recovery < 0 || args.recovery > 8) throw new Error('--recovery must be between 0 and 8 cm');
+  if (args['recovery-descents'] && args.recovery === 0) throw new Error('--recovery-descents needs --recovery CM');
   if (args.res < 16 || args.res > 256) throw new Error('--res must be between 16 and 256');
-  const opts: GenOptions = { res: args.res, randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery };
+  const opts: GenOptions = { res: args.res, randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'] };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
