@@ -24,8 +24,6 @@ const HOVER_PHASES = new Set(['approach', 'carry']);
 const STILL = 2e-4;
 /** Ticks the offset stays on after the expert arrives: 0.3–1.5 s at 20 Hz. */
 const HOLD = [6, 30] as const;
-/** Descents with an offset (with `descents`): grasp descents only (the jaw open; a push descends closed). */
-const DESCENT_PHASES = new Set(['descend']);
 /** How far the expert's target goes down (m) before a descent's offset drops, of the grasp's 7 cm. */
 const DESCENT_DROP = 0.015;
 const DOWN: Vec3 = [0, 0, -1];
@@ -82,7 +80,8 @@ export class RecoveryOffset {
     this.lastTool = null;
     this.offset = null;
     this.descentZ = null;
-    const descent = this.options.descents === true && DESCENT_PHASES.has(phase) && (phase !== 'descend' || label[NUM_ARM_JOINTS] > 1);
+    // Grasp descents only: the jaw is open (a push descends closed, right behind the object).
+    const descent = this.options.descents === true && phase === 'descend' && label[NUM_ARM_JOINTS] > 1;
     if ((!HOVER_PHASES.has(phase) && !descent) || this.maxM <= 0) return;
     const r = this.rng.uniform(0.25, 1) * this.maxM;
     const a = this.rng.uniform(0, 2 * Math.PI);
