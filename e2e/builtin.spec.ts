@@ -3,8 +3,8 @@ import { collectErrors } from './helpers';
 
 /**
  * A held-out seed (never used in training) where `npm run eval -- --model models/tabletop-mini-flow --task pick
- * --sync` sees the default model succeed, in 4.5 s of sim time (and in 4.3 s with noise_scale 0: it does not
- * hang on one lucky noise draw). This proves the whole loop (pixels, joints and
+ * --sync` sees the default model succeed, in 4.5 s of sim time (the round-3 weights solved it too, also with
+ * noise_scale 0: it does not hang on one lucky noise draw). This proves the whole loop (pixels, joints and
  * words in; actions out; success judged by the sim) with the shipped model in the app; the success rate over
  * many held-out seeds is `npm run eval`'s to measure.
  */
