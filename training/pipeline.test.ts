@@ -4,7 +4,7 @@
  * onnxruntime-web (WASM, Node) match PyTorch's outputs on saved inputs, and that the runtime loads them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +102,36 @@ print(json.dumps([np.nonzero(train.held_steps(e, 4, 3.0))[0].tolist(), np.nonzer
     const policy = await VlaPolicy.load(new FsModelSource(out), 'wasm');
     expect(policy.manifest.head.type).toBe('flow');
     await policy.release();
+  });
+
+  it('rebuilds the trained weights from the exported graphs alone, and training resumes from them', () => {
+    // A shipped folder holds no checkpoint.pt (not committed): the ONNX initializers are the weights.
+    const compare = `
+import sys, json, torch
+a, b = torch.load(sys.argv[1])["model"], torch.load(sys.argv[2])["model"]
+differ = sorted(k for k in b if not torch.equal(a[k], b[k]))
+pos = [k for k in b if k.endswith("lang.pos")][0]
+print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[pos][:16], b[pos][:16]),
+                  "missing": sorted(k for k in a if k not in b)}))
+`;
+    for (const head of ['bins', 'flow']) {
+      const rebuilt = join(work, `${head}-rebuilt.pt`);
+      expect(run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', join(work, head), '--out', rebuilt])).toMatch(new RegExp(`rebuilt ${head} checkpoint`));
+      const r = JSON.parse(run('/usr/bin/python3', ['-c', compare, join(work, head, 'checkpoint.pt'), rebuilt]));
+      // Every weight is exact but the position rows past max_length (16), which no graph uses, and the
+      // training-only auxiliary head, which no graph holds.
+      expect(r.differ).toEqual([r.pos]);
+      expect(r.pos_used_equal).toBe(true);
+      expect(r.missing.length).toBeGreaterThan(0);
+      for (const k of r.missing) expect(k).toMatch(/^aux\./);
+      expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, `${head}-resumed`), '--head', head, '--steps', '1', '--batch', '4', '--threads', '1', '--resume', rebuilt])).toMatch(/exported to/);
+    }
+    // Graphs that do not fit the model their policy.json describes are refused, not half-loaded.
+    const odd = join(work, 'flow-odd');
+    cpSync(join(work, 'flow'), odd, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(odd, 'policy.json'), 'utf8'));
+    manifest.chunk.length = 4;
+    writeFileSync(join(odd, 'policy.json'), JSON.stringify(manifest));
+    expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', odd, '--out', join(work, 'never.pt')])).toThrow(/does not fit the model its policy\.json describes/);
   });
 });

@@ -378,28 +378,43 @@ def main(argv=None):
         dist.destroy_process_group()
 
 
+INPUT_NAMES = ["image_front", "image_wrist", "input_ids", "attention_mask", "state"]
+
+
+def export_graphs(net, head, res, max_length, chunk, out):
+    """The runtime's ONNX graphs of `net`: model.onnx (bins), or encoder.onnx and denoiser.onnx (flow). Shared
+    with checkpointFromOnnx.py, which needs the same export to map initializers back to parameters."""
+    example = (torch.zeros(1, 3, res, res), torch.zeros(1, 3, res, res), torch.zeros(1, max_length, dtype=torch.int64),
+               torch.ones(1, max_length, dtype=torch.int64), torch.zeros(1, 6))
+    with torch.no_grad():
+        if head == "bins":
+            torch.onnx.export(net, example, os.path.join(out, "model.onnx"), input_names=INPUT_NAMES, output_names=["logits"], opset_version=17)
+            return
+        torch.onnx.export(net.enc, example, os.path.join(out, "encoder.onnx"), input_names=INPUT_NAMES, output_names=["context"], opset_version=17)
+        den_example = (torch.zeros(1, chunk, 6), torch.tensor([0.7]), net.enc(*example))
+        torch.onnx.export(net.den, den_example, os.path.join(out, "denoiser.onnx"), input_names=["x_t", "t", "context"], output_names=["velocity"], opset_version=17)
+
+
 def export(net, args, st, res, tok, log, episodes, world, instructions, sample, mask, val_seeds):
     os.makedirs(args.out, exist_ok=True)
     net.eval()
     L = args.max_length
-    example = [torch.zeros(1, 3, res, res), torch.zeros(1, 3, res, res), torch.zeros(1, L, dtype=torch.int64), torch.ones(1, L, dtype=torch.int64), torch.zeros(1, 6)]
-    names = ["image_front", "image_wrist", "input_ids", "attention_mask", "state"]
+    names = INPUT_NAMES
     rng = np.random.default_rng(123)
     # Parity on a real recorded frame: the inputs the runtime will see, not only noise.
     parity_in = sample
     parity = {"inputs": {n: x.reshape(-1).tolist() for n, x in zip(names, parity_in)}}
     with torch.no_grad():
         if args.head == "bins":
-            torch.onnx.export(net, tuple(example), os.path.join(args.out, "model.onnx"), input_names=names, output_names=["logits"], opset_version=17)
+            export_graphs(net, "bins", res, L, args.chunk, args.out)
             parity["outputs"] = {"logits": net(*parity_in).reshape(-1).tolist()}
             head = {"type": "bins", "graph": "model.onnx", "output": "logits", "bins": 256, "low": -1, "high": 1}
             norm = {"type": "q01_q99", "q01": st["q01"].tolist(), "q99": st["q99"].tolist(), "mask": [True] * 6}
         else:
-            torch.onnx.export(net.enc, tuple(example), os.path.join(args.out, "encoder.onnx"), input_names=names, output_names=["context"], opset_version=17)
+            export_graphs(net, "flow", res, L, args.chunk, args.out)
             ctx = net.enc(*parity_in)
             x0 = torch.tensor(rng.normal(size=(1, args.chunk, 6)), dtype=torch.float32)
             t0 = torch.tensor([0.7])
-            torch.onnx.export(net.den, (x0, t0, ctx), os.path.join(args.out, "denoiser.onnx"), input_names=["x_t", "t", "context"], output_names=["velocity"], opset_version=17)
             parity["inputs"].update({"x_t": x0.reshape(-1).tolist(), "t": [0.7]})
             parity["outputs"] = {"context": ctx.reshape(-1).tolist(), "velocity": net.den(x0, t0, ctx).reshape(-1).tolist()}
             head = {"type": "flow", "encoder": "encoder.onnx", "context_output": "context", "denoiser": "denoiser.onnx", "noise_input": "x_t",
