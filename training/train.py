@@ -399,11 +399,10 @@ def export(net, args, st, res, tok, log, episodes, world, instructions, sample, 
     os.makedirs(args.out, exist_ok=True)
     net.eval()
     L = args.max_length
-    names = INPUT_NAMES
     rng = np.random.default_rng(123)
     # Parity on a real recorded frame: the inputs the runtime will see, not only noise.
     parity_in = sample
-    parity = {"inputs": {n: x.reshape(-1).tolist() for n, x in zip(names, parity_in)}}
+    parity = {"inputs": {n: x.reshape(-1).tolist() for n, x in zip(INPUT_NAMES, parity_in)}}
     with torch.no_grad():
         if args.head == "bins":
             export_graphs(net, "bins", res, L, args.chunk, args.out)
