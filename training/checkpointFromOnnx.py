@@ -9,7 +9,7 @@ initializers are the trained weights, but the exporter renames, transposes, resh
 them back, the same model is exported once more with a distinct random value in every parameter: each
 initializer of that export is then found in exactly one parameter, and how (as is, transposed, a prefix),
 and the shipped graph's initializer of the same name fills it. The result is checked against parity.json.
-The training-only auxiliary head is not in the graphs; --resume starts it fresh.
+The auxiliary head (used in training alone) is not in the graphs; --resume starts it fresh.
 """
 import argparse
 import json
@@ -50,8 +50,16 @@ def locate(value, params):
 
 
 def rebuild(model_dir):
-    policy = json.load(open(os.path.join(model_dir, "policy.json")))
+    policy_path = os.path.join(model_dir, "policy.json")
+    if not os.path.isfile(policy_path):
+        raise SystemExit(f"{model_dir}: no policy.json (not an exported model folder)")
+    policy = json.load(open(policy_path))
     head = policy["head"]["type"]
+    if head not in GRAPHS:
+        raise SystemExit(f"{policy_path}: unknown head type {head!r}")
+    absent = [g for g in GRAPHS[head] + ["parity.json"] if not os.path.isfile(os.path.join(model_dir, g))]
+    if absent:
+        raise SystemExit(f"{model_dir}: missing {', '.join(absent)}")
     vocab = len(json.load(open(os.path.join(model_dir, policy["tokenizer"]["path"], "tokenizer.json")))["model"]["vocab"])
     chunk, res, max_length = policy["chunk"]["length"], policy["cameras"][0]["width"], policy["tokenizer"]["max_length"]
     log_path = os.path.join(model_dir, "train_log.json")
@@ -79,12 +87,8 @@ def rebuild(model_dir):
                 if hit is None:
                     continue
                 name, how = hit
-                w = shipped[init_name].reshape(-1)
-                target = state[name].view(-1)
-                if how == "transposed":
-                    target.copy_(torch.from_numpy(shipped[init_name].T.copy()).reshape(-1))
-                else:
-                    target[: w.size] = torch.from_numpy(w.copy())
+                w = (shipped[init_name].T if how == "transposed" else shipped[init_name]).reshape(-1)
+                state[name].view(-1)[: w.size] = torch.from_numpy(w.copy())
                 filled.add(name)
     exported = {k for k in probe if not k.startswith("aux.")}
     missing = sorted(exported - filled)
@@ -94,12 +98,11 @@ def rebuild(model_dir):
     return net, policy, head, {k: v for k, v in state.items() if not k.startswith("aux.")}, lean
 
 
-def parity_error(net, head, model_dir):
+def parity_error(net, head, model_dir, res):
     """Largest error of the rebuilt model's outputs against the export's saved PyTorch outputs, relative where an
     output exceeds 1 in magnitude (as training/parity.ts measures the ONNX graphs)."""
     par = json.load(open(os.path.join(model_dir, "parity.json")))
     inp = par["inputs"]
-    res = int(round((len(inp["image_front"]) / 3) ** 0.5))
     x = [torch.tensor(inp[n], dtype=torch.float32).view(1, 3, res, res) for n in ("image_front", "image_wrist")]
     x += [torch.tensor(inp[n], dtype=torch.int64).view(1, -1) for n in ("input_ids", "attention_mask")]
     x.append(torch.tensor(inp["state"], dtype=torch.float32).view(1, 6))
@@ -124,7 +127,7 @@ def main(argv=None):
     p.add_argument("--tolerance", type=float, default=1e-4, help="largest allowed error against parity.json's outputs (relative above 1)")
     args = p.parse_args(argv)
     net, policy, head, state, lean = rebuild(args.model)
-    err = parity_error(net, head, args.model)
+    err = parity_error(net, head, args.model, policy["cameras"][0]["width"])
     if not err <= args.tolerance:
         raise SystemExit(f"the rebuilt model differs from the export's saved outputs by {err:.3g} (> {args.tolerance})")
     mask = policy["action"].get("relative_to_state", [False] * 6)

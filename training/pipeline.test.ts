@@ -119,7 +119,7 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
       expect(run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', join(work, head), '--out', rebuilt])).toMatch(new RegExp(`rebuilt ${head} checkpoint`));
       const r = JSON.parse(run('/usr/bin/python3', ['-c', compare, join(work, head, 'checkpoint.pt'), rebuilt]));
       // Every weight is exact but the position rows past max_length (16), which no graph uses, and the
-      // training-only auxiliary head, which no graph holds.
+      // auxiliary head, used in training alone and held by no graph.
       expect(r.differ).toEqual([r.pos]);
       expect(r.pos_used_equal).toBe(true);
       expect(r.missing.length).toBeGreaterThan(0);
@@ -133,5 +133,7 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
     manifest.chunk.length = 4;
     writeFileSync(join(odd, 'policy.json'), JSON.stringify(manifest));
     expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', odd, '--out', join(work, 'never.pt')])).toThrow(/does not fit the model its policy\.json describes/);
+    // A folder that is not an exported model says what is missing.
+    expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', data, '--out', join(work, 'never.pt')])).toThrow(/no policy\.json \(not an exported model folder\)/);
   });
 });
