@@ -214,7 +214,7 @@ export class PolicyController {
       {
         observe: () => ({ images: observer.observe(), state: this.session.world.jointState() }),
         infer: async (obs, seed) => {
-          const r = await client.infer(obs.images, obs.state, instruction, seed, this.state.noiseScale ?? undefined);
+          const r = await client.infer(obs.images, obs.state, instruction, seed, this.state.noiseScale === null ? {} : { noiseScale: this.state.noiseScale });
           return { ...r, timings: { ...r.timings } };
         },
         robot,

@@ -1,5 +1,6 @@
 /** The page's handle on the policy worker: typed requests, promises for replies, pixels transferred. */
 import type { BackendPreference } from './engine';
+import type { FlowSampling } from './manifest';
 import type { StageTimings } from './policy';
 import type { PolicyInfo, WorkerReply, WorkerRequest } from './protocol';
 import type { LoadProgress } from './source';
@@ -81,9 +82,9 @@ export class PolicyClient {
   }
 
   /** Pixels are transferred, not copied: the caller must not reuse `images` buffers afterwards. */
-  async infer(images: Record<string, Uint8Array>, state: number[], instruction: string, noiseSeed: number, noiseScale?: number): Promise<InferReply> {
+  async infer(images: Record<string, Uint8Array>, state: number[], instruction: string, noiseSeed: number, sampling: FlowSampling = {}): Promise<InferReply> {
     const transfer = Object.values(images).map((a) => a.buffer as ArrayBuffer);
-    const r = await this.request<'result'>({ type: 'infer', id: this.nextId++, images, state, instruction, noiseSeed, ...(noiseScale === undefined ? {} : { noiseScale }) }, transfer);
+    const r = await this.request<'result'>({ type: 'infer', id: this.nextId++, images, state, instruction, noiseSeed, sampling }, transfer);
     return { actions: r.actions, nonFinite: r.nonFinite, timings: r.timings };
   }
 

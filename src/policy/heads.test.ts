@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBins, decodeRegression, gaussianNoise, integrateFlow } from './heads';
+import { decodeBins, decodeRegression, gaussianNoise, integrateFlow, medoid, sampleSeed } from './heads';
 
 describe('action heads', () => {
   it('bins: argmax picks the bin centre in [low, high]', () => {
@@ -38,6 +38,21 @@ describe('action heads', () => {
     const varc = a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length;
     expect(Math.abs(mean)).toBeLessThan(0.03);
     expect(Math.abs(varc - 1)).toBeLessThan(0.05);
+  });
+
+  it('medoid: of two modes it keeps a sample of the larger one, never the point between them', () => {
+    // Three samples near +1, two near -1: their mean (0.19) is in neither mode; the medoid is the sample of the
+    // larger mode with the least summed distance to all five (0.9: 4.15, against 4.25 for 1 and 4.55 for 1.1).
+    const s = [[1.1], [-1], [0.9], [-1.05], [1]].map((v) => Float32Array.from(v));
+    expect(medoid(s)).toBe(s[2]);
+    expect(medoid([s[1]])).toBe(s[1]);
+    expect(() => medoid([])).toThrow(/no samples/);
+  });
+
+  it('sample seeds: sample 0 keeps the chunk seed; the others differ from it and from each other', () => {
+    expect(sampleSeed(7, 0)).toBe(7);
+    const seeds = [0, 1, 2, 3].flatMap((seed) => [1, 2, 3].map((k) => sampleSeed(seed, k)));
+    expect(new Set([...seeds, 0, 1, 2, 3]).size).toBe(16);
   });
 
   it('regression passes the chunk through and checks its size', () => {

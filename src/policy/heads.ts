@@ -66,6 +66,37 @@ export function gaussianNoise(n: number, seed: number): Float32Array {
   return out;
 }
 
+/**
+ * The sample with the least summed distance to the others (the medoid): always one the flow drew, so where the
+ * flow holds two modes (descend now, or correct first) it lands in the one most samples chose, never between
+ * them as the mean of the samples or the flow from zero noise does.
+ */
+export function medoid(samples: Float32Array[]): Float32Array {
+  if (samples.length === 0) throw new Error('medoid of no samples');
+  let best = 0;
+  let bestCost = Infinity;
+  for (let i = 0; i < samples.length; i++) {
+    let cost = 0;
+    for (let j = 0; j < samples.length; j++) {
+      if (j === i) continue;
+      let d = 0;
+      for (let k = 0; k < samples[i].length; k++) d += (samples[i][k] - samples[j][k]) ** 2;
+      cost += Math.sqrt(d);
+    }
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = i;
+    }
+  }
+  return samples[best];
+}
+
+/** The seed of sample k of a chunk: sample 0 keeps the chunk's own seed, so one sample draws what it always did. */
+export function sampleSeed(seed: number, k: number): number {
+  if (k === 0) return seed;
+  return (Math.imul((seed >>> 0) ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(k, 0x85ebca6b)) >>> 0;
+}
+
 export function decodeRegression(output: ArrayLike<number>, chunk: number, dim: number): Float32Array {
   if (output.length !== chunk * dim) throw new Error(`regression head: expected ${chunk * dim} values, got ${output.length}`);
   return Float32Array.from(output);

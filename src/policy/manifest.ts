@@ -40,6 +40,20 @@ const bins = z.object({
 /** Largest flow noise scale a manifest or a person may ask for. */
 export const NOISE_SCALE_MAX = 2;
 
+/** Per-run overrides of a flow head's sampling (unset: the manifest's). */
+export interface FlowSampling {
+  noiseScale?: number;
+  samples?: number;
+}
+
+/** Most flow samples per chunk a manifest or a person may ask for (each costs `steps` denoiser runs). */
+export const FLOW_SAMPLES_MAX = 32;
+
+/** Refuses a sample count outside [1, FLOW_SAMPLES_MAX]. */
+export function checkFlowSamples(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > FLOW_SAMPLES_MAX) throw new Error(`flow samples must be a whole number from 1 to ${FLOW_SAMPLES_MAX}, not ${n}`);
+}
+
 /** Refuses a noise scale outside [0, NOISE_SCALE_MAX], with a message a person can act on. */
 export function checkNoiseScale(scale: number): void {
   if (!Number.isFinite(scale) || scale < 0 || scale > NOISE_SCALE_MAX) throw new Error(`noise scale must be between 0 and ${NOISE_SCALE_MAX}, not ${scale}`);
@@ -64,6 +78,11 @@ const flow = z.object({
    * distribution.
    */
   noise_scale: z.number().min(0).max(NOISE_SCALE_MAX).default(1),
+  /**
+   * Chunks drawn per observation (the encoder still runs once); above 1 the runtime keeps their medoid, the
+   * sample nearest all the others: steadier than one draw, still a chunk the flow drew.
+   */
+  samples: z.number().int().min(1).max(FLOW_SAMPLES_MAX).default(1),
 });
 
 const regression = z.object({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphError } from './engine';
 import { FsModelSource } from './fsSource';
-import { decodeBins, gaussianNoise } from './heads';
+import { decodeBins, gaussianNoise, sampleSeed } from './heads';
 import { ManifestError } from './manifest';
 import { type Observation, VlaPolicy } from './policy';
 import { MemoryModelSource, ModelFileError } from './source';
@@ -134,12 +134,47 @@ describe('VlaPolicy on onnxruntime-web (WASM, Node)', () => {
     );
     const plain = await VlaPolicy.load(new FsModelSource(join(FIXTURES, 'tiny-flow')), 'wasm');
     // The manifest says 0 (every seed alike); an override of 1 samples again, exactly as a noise_scale-1 model does.
-    const sampled = await zero.predictChunk(observation(ref), 7, undefined, 1);
+    const sampled = await zero.predictChunk(observation(ref), 7, undefined, { noiseScale: 1 });
     expect(sampled.actions).toEqual((await plain.predictChunk(observation(ref), 7)).actions);
     expect(sampled.actions).not.toEqual((await zero.predictChunk(observation(ref), 7)).actions);
-    expect((await plain.predictChunk(observation(ref), 3, undefined, 0)).actions).toEqual((await zero.predictChunk(observation(ref), 9)).actions);
-    for (const bad of [-0.1, 2.5, Number.NaN]) await expect(plain.predictChunk(observation(ref), 1, undefined, bad)).rejects.toThrow(/noise scale must be between 0 and 2/);
+    expect((await plain.predictChunk(observation(ref), 3, undefined, { noiseScale: 0 })).actions).toEqual((await zero.predictChunk(observation(ref), 9)).actions);
+    for (const bad of [-0.1, 2.5, Number.NaN]) await expect(plain.predictChunk(observation(ref), 1, undefined, { noiseScale: bad })).rejects.toThrow(/noise scale must be between 0 and 2/);
     await Promise.all([zero.release(), plain.release()]);
+  });
+
+  it('flow samples: the medoid of seeded draws, sample 0 the single draw; an override replaces the manifest\'s', async () => {
+    const ref = reference('tiny-flow');
+    const five = await VlaPolicy.load(
+      withManifest('tiny-flow', (manifest) => {
+        manifest.head.samples = 5;
+      }),
+      'wasm',
+    );
+    const plain = await VlaPolicy.load(new FsModelSource(join(FIXTURES, 'tiny-flow')), 'wasm');
+    const obs = observation(ref);
+    // The five draws one at a time, each from its own seeded noise: the 5-sample chunk is their medoid.
+    const draws = await Promise.all([0, 1, 2, 3, 4].map((k) => plain.predictChunk(obs, 0, gaussianNoise(ref.actions.length, sampleSeed(11, k)))));
+    // The medoid is taken in the model's normalised space (tiny-flow: mean/std, not relative to the state).
+    const { mean, std } = JSON.parse(readFileSync(join(FIXTURES, 'tiny-flow', 'policy.json'), 'utf8')).normalization as { mean: number[]; std: number[] };
+    const flat = draws.map((d) => Float32Array.from(d.actions.flat().map((v, i) => (v - mean[i % 6]) / std[i % 6])));
+    const dist = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
+    const costs = flat.map((a) => flat.reduce((s, b) => s + dist(a, b), 0));
+    const best = costs.indexOf(Math.min(...costs));
+    expectClose((await five.predictChunk(obs, 11)).actions, Array.from(draws[best].actions.flat()), 1e-4);
+    expect(new Set(flat.map((f) => f.join())).size).toBe(5);
+    // One sample is exactly the old single draw; an override of 5 on a 1-sample model is the 5-sample model.
+    expect((await five.predictChunk(obs, 11, undefined, { samples: 1 })).actions).toEqual((await plain.predictChunk(obs, 11)).actions);
+    expect((await plain.predictChunk(obs, 11, undefined, { samples: 5 })).actions).toEqual((await five.predictChunk(obs, 11)).actions);
+    for (const bad of [0, 33, 1.5]) await expect(plain.predictChunk(obs, 1, undefined, { samples: bad })).rejects.toThrow(/flow samples must be a whole number from 1 to 32/);
+    await Promise.all([five.release(), plain.release()]);
+    await expect(
+      VlaPolicy.load(
+        withManifest('tiny-flow', (manifest) => {
+          manifest.head.samples = 0;
+        }),
+        'wasm',
+      ),
+    ).rejects.toThrow(/samples/);
   });
 
   it('relative_to_state: the observed state is added back on the masked dimensions only', async () => {

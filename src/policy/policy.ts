@@ -3,8 +3,8 @@
  * state, words) to an action chunk in robot units. Runs in a worker in the app and directly in Node tests.
  */
 import { type Backend, type BackendChoice, type BackendPreference, chooseBackend, GraphSession, type TensorIn } from './engine';
-import { decodeBins, decodeRegression, gaussianNoise, integrateFlow } from './heads';
-import { checkNoiseScale, graphFiles, type PolicyManifest, parseManifest } from './manifest';
+import { decodeBins, decodeRegression, gaussianNoise, integrateFlow, medoid, sampleSeed } from './heads';
+import { checkFlowSamples, checkNoiseScale, type FlowSampling, graphFiles, type PolicyManifest, parseManifest } from './manifest';
 import { addStateBack, imageToCHW, normalizeState, toRows, unnormalizeActions } from './normalize';
 import { type ModelSource, readJson } from './source';
 import { type InstructionTokenizer, loadTokenizer } from './tokenizer';
@@ -77,11 +77,14 @@ export class VlaPolicy {
   }
 
   /**
-   * One action chunk for an observation. `noiseSeed` makes flow heads repeatable; `noiseScale` overrides the
-   * manifest's `head.noise_scale` (flow heads only), so a person can compare sampling settings without editing files.
+   * One action chunk for an observation. `noiseSeed` makes flow heads repeatable; `sampling` overrides the
+   * manifest's `head.noise_scale` and `head.samples` (flow heads only), so a person can compare sampling settings
+   * without editing files.
    */
-  async predictChunk(obs: Observation, noiseSeed = 0, noise?: Float32Array, noiseScale?: number): Promise<ChunkResult> {
+  async predictChunk(obs: Observation, noiseSeed = 0, noise?: Float32Array, sampling: FlowSampling = {}): Promise<ChunkResult> {
+    const { noiseScale, samples } = sampling;
     if (noiseScale !== undefined) checkNoiseScale(noiseScale);
+    if (samples !== undefined) checkFlowSamples(samples);
     const m = this.manifest;
     const dim = this.actionDim;
     const chunk = m.chunk.length;
@@ -110,7 +113,7 @@ export class VlaPolicy {
     if (h.type === 'flow') {
       const ctx = (await this.graphs.encoder.run(feeds, [h.context_output]))[h.context_output];
       const ctxDims = contextDims(this.graphs.encoder, h.context_output, ctx.length);
-      normalized = await integrateFlow(noise ?? scaled(gaussianNoise(chunk * dim, noiseSeed), noiseScale ?? h.noise_scale), h.steps, async (x, time) => {
+      const velocity = async (x: Float32Array, time: number) => {
         const out = await this.graphs.denoiser.run(
           {
             [h.noise_input]: { type: 'float32', data: x, dims: [1, chunk, dim] },
@@ -120,7 +123,14 @@ export class VlaPolicy {
           [h.velocity_output],
         );
         return out[h.velocity_output];
-      });
+      };
+      // Given noise is one exact draw (parity, replay); otherwise `samples` seeded draws and their medoid.
+      const n = noise ? 1 : (samples ?? h.samples);
+      const draws: Float32Array[] = [];
+      for (let k = 0; k < n; k++) {
+        draws.push(await integrateFlow(noise ?? scaled(gaussianNoise(chunk * dim, sampleSeed(noiseSeed, k)), noiseScale ?? h.noise_scale), h.steps, velocity));
+      }
+      normalized = medoid(draws);
     } else {
       const out = (await this.graphs.model.run(feeds, [h.output]))[h.output];
       const d0 = now();

@@ -62,7 +62,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         return;
       case 'infer': {
         if (!policy) throw new Error('no policy is loaded');
-        const r = await policy.predictChunk({ images: req.images, state: req.state, instruction: req.instruction }, req.noiseSeed, undefined, req.noiseScale);
+        const r = await policy.predictChunk({ images: req.images, state: req.state, instruction: req.instruction }, req.noiseSeed, undefined, req.sampling);
         reply({ status: 'result', id: req.id, actions: r.actions, nonFinite: r.nonFinite, timings: r.timings });
         return;
       }

@@ -1,6 +1,6 @@
 /** The typed message protocol between the page and the policy worker. Pixels travel as transferables. */
 import type { BackendChoice, BackendPreference } from './engine';
-import type { PolicyManifest } from './manifest';
+import type { FlowSampling, PolicyManifest } from './manifest';
 import type { StageTimings } from './policy';
 import type { LoadProgress } from './source';
 
@@ -10,7 +10,7 @@ export type WorkerRequest =
   | { type: 'loadFiles'; id: number; label: string; files: Record<string, Uint8Array>; prefer: BackendPreference }
   /** Handled at once, not queued: stops the download of the load in flight. */
   | { type: 'cancel'; id: number }
-  | { type: 'infer'; id: number; images: Record<string, Uint8Array>; state: number[]; instruction: string; noiseSeed: number; noiseScale?: number }
+  | { type: 'infer'; id: number; images: Record<string, Uint8Array>; state: number[]; instruction: string; noiseSeed: number; sampling?: FlowSampling }
   | { type: 'tokenize'; id: number; instruction: string }
   | { type: 'unload'; id: number };
 

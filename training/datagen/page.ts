@@ -60,8 +60,9 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   let steps = 0;
   while (world.time < limit && monitor.status !== 'success') {
     tabletop.update(world.snapshot());
-    for (const cam of cams) {
-      cam.capture(renderer, rgba);
+    // The lights and objects are the same for every camera of a frame: draw the shadow map once (byte-identical images).
+    for (const [k, cam] of cams.entries()) {
+      cam.capture(renderer, rgba, k > 0);
       const rgb = new Uint8Array(px * 3);
       for (let i = 0, j = 0; i < px; i++, j += 4) {
         rgb[i * 3] = rgba[j];

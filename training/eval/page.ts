@@ -11,6 +11,7 @@ import { DEFAULT_POLICY_CAMERAS } from '../../src/render/cameraSpec';
 import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
 import { PolicyClient } from '../../src/policy/client';
+import type { FlowSampling } from '../../src/policy/manifest';
 import type { EpisodeResult } from '../../src/sim/episode';
 import { ScriptedExpert } from '../../src/sim/expert';
 import { FailureTracker, type FailureKind } from '../../src/sim/failure';
@@ -34,12 +35,17 @@ let info: PolicyInfo | null = null;
 let renderer: THREE.WebGLRenderer | null = null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** → the model's label, and its flow noise scale (null: not a flow head). */
-async function load(modelUrl: string): Promise<{ label: string; noiseScale: number | null }> {
+/** → the model's label, and its flow sampling settings (null: not a flow head). */
+async function load(modelUrl: string): Promise<LoadedModel> {
   client = new PolicyClient();
   info = await client.load(modelUrl, 'wasm');
   const head = info.manifest.head;
-  return { label: `${info.name} (${head.type}) on ${info.backend.backend}`, noiseScale: head.type === 'flow' ? head.noise_scale : null };
+  return { label: `${info.name} (${head.type}) on ${info.backend.backend}`, flow: head.type === 'flow' ? { noiseScale: head.noise_scale, samples: head.samples } : null };
+}
+
+export interface LoadedModel {
+  label: string;
+  flow: Required<FlowSampling> | null;
 }
 
 export interface EpisodeOptions {
@@ -50,11 +56,11 @@ export interface EpisodeOptions {
   horizon?: number;
   /** Blend overlapping chunks (ACT temporal ensembling). */
   ensemble: boolean;
-  /** Flow heads: overrides the model's noise_scale (unset: the model's). */
-  noiseScale?: number;
+  /** Flow heads: overrides the model's noise_scale and samples (unset: the model's). */
+  sampling: FlowSampling;
 }
 
-async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble, noiseScale }: EpisodeOptions): Promise<EvalEpisode> {
+async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble, sampling }: EpisodeOptions): Promise<EvalEpisode> {
   if (!client || !info) throw new Error('load a model first');
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
@@ -75,10 +81,11 @@ async function episode(seed: number, family: TaskFamily, { mode, trace, horizon,
     {
       observe: () => {
         tabletop.update(world.snapshot());
-        return { images: Object.fromEntries(cams.map((cam) => [cam.spec.name, cam.capture(renderer as THREE.WebGLRenderer)])), state: world.jointState() };
+        // One shadow map per frame, drawn by the first camera: the others see the same lights and objects.
+        return { images: Object.fromEntries(cams.map((cam, k) => [cam.spec.name, cam.capture(renderer as THREE.WebGLRenderer, undefined, k > 0)])), state: world.jointState() };
       },
       infer: async (obs, s) => {
-        const r = await c.infer(obs.images, obs.state, ep.instruction, s, noiseScale);
+        const r = await c.infer(obs.images, obs.state, ep.instruction, s, sampling);
         return { ...r, timings: { ...r.timings } };
       },
       robot,

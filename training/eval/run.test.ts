@@ -17,6 +17,7 @@ describe('npm run eval', () => {
     const r = JSON.parse(readFileSync(json, 'utf8'));
     expect(r.mode).toBe('sync');
     expect(r.noise_scale).toBeNull();
+    expect(r.samples).toBeNull();
     expect(r.seed_start).toBe(1_000_000);
     expect(r.families.push.episodes).toBe(2);
     // Random weights do not push anything anywhere; the expert does, on the same held-out seeds.
@@ -49,17 +50,20 @@ describe('npm run eval', () => {
     }
   });
 
-  it('runs a flow model with the noise scale asked for, and says so; refuses a scale out of range or for other heads', () => {
+  it('runs a flow model with the noise scale and samples asked for, and says so; refuses either out of range or for other heads', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'webvla-eval-')), 'eval.json');
-    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-flow', '--episodes', '1', '--task', 'pick', '--sync', '--noise-scale', '0', '--json', json], {
+    const out = execFileSync('npx', ['tsx', 'training/eval/run.ts', '--model', 'src/policy/fixtures/tiny-flow', '--episodes', '1', '--task', 'pick', '--sync', '--noise-scale', '0', '--samples', '3', '--json', json], {
       encoding: 'utf8',
       timeout: 240_000,
     });
-    expect(out).toMatch(/tiny-flow \(flow\) on wasm, sync inference, noise scale 0 \(the model says 1\)/);
-    expect(JSON.parse(readFileSync(json, 'utf8')).noise_scale).toBe(0);
+    expect(out).toMatch(/tiny-flow \(flow\) on wasm, sync inference, noise scale 0 \(the model says 1\), 3 sample\(s\) per chunk \(the model says 1\)/);
+    const r = JSON.parse(readFileSync(json, 'utf8'));
+    expect([r.noise_scale, r.samples]).toEqual([0, 3]);
     const run = (...extra: string[]) => execFileSync('npx', ['tsx', 'training/eval/run.ts', '--episodes', '1', '--task', 'pick', ...extra], { stdio: 'pipe' });
     expect(() => run('--model', 'src/policy/fixtures/tiny-flow', '--noise-scale', '3')).toThrow(/noise scale must be between 0 and 2, not 3/);
     expect(() => run('--model', 'src/policy/fixtures/tiny-regression', '--noise-scale', '0.5')).toThrow(/applies to flow models only/);
+    expect(() => run('--model', 'src/policy/fixtures/tiny-flow', '--samples', '40')).toThrow(/flow samples must be a whole number from 1 to 32, not 40/);
+    expect(() => run('--model', 'src/policy/fixtures/tiny-regression', '--samples', '4')).toThrow(/--samples applies to flow models only/);
   }, 300_000);
 
   it('refuses a model folder outside the project', () => {

@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--noise-scale X] [--parallel N] [--json FILE]
+ * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--noise-scale X] [--samples N] [--parallel N] [--json FILE]
  * Closed-loop evaluation of a model folder through the real runtime (worker, WASM) in headless Chromium, with
  * the scripted expert's success on the same seeds beside it. Seeds from 1,000,000 up are held out of training.
  */
@@ -7,13 +7,13 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { relative, resolve } from 'node:path';
 import { openBrowser, startDevServer } from '../../bench/browser';
-import { checkNoiseScale } from '../../src/policy/manifest';
+import { checkFlowSamples, checkNoiseScale } from '../../src/policy/manifest';
 import { runEpisode } from '../../src/sim/episode';
 import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
 import { parseArgs } from '../../tools/args';
 import { formatTable, summarise } from '../../tools/summary';
 import { countFailures, formatFailures } from './failures';
-import type { EpisodeOptions, EvalEpisode } from './page';
+import type { EpisodeOptions, EvalEpisode, LoadedModel } from './page';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     horizon: { type: 'int', default: 0, help: 'with --sync: actions run from each chunk before the next is asked for (0: the whole chunk)' },
     ensemble: { type: 'bool', default: false, help: 'blend overlapping chunks (ACT temporal ensembling)' },
     'noise-scale': { type: 'string', default: '', help: "flow models: scale of the starting noise, 0 to 2, instead of policy.json's head.noise_scale" },
+    samples: { type: 'int', default: 0, help: "flow models: chunks drawn per observation, their medoid kept (1 to 32), instead of policy.json's head.samples" },
     parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core). Sync results do not change; async runs in real time, so pages sharing the cores make its chunks later' },
     json: { type: 'string', default: '', help: 'write results as JSON' },
     trace: { type: 'string', default: '', help: 'write per-tick state, policy target, shadow-expert action and object positions of every episode as JSON (for debugging)' },
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
 
   const noiseScale = args['noise-scale'] === '' ? undefined : Number(args['noise-scale']);
   if (noiseScale !== undefined) checkNoiseScale(noiseScale);
+  const samples = args.samples === 0 ? undefined : args.samples;
+  if (samples !== undefined) checkFlowSamples(samples);
   if (args.parallel < 1 || args.parallel > 16) throw new Error('--parallel must be 1 to 16');
   if (args.horizon < 0) throw new Error('--horizon must be 0 or more');
   if (args.horizon > 0 && !args.sync) throw new Error('--horizon applies to --sync (async asks for chunks by queue depth)');
@@ -46,21 +49,25 @@ async function main(): Promise<void> {
     trace: args.trace !== '',
     ensemble: args.ensemble,
     ...(args.horizon > 0 ? { horizon: args.horizon } : {}),
-    ...(noiseScale !== undefined ? { noiseScale } : {}),
+    sampling: { ...(noiseScale !== undefined ? { noiseScale } : {}), ...(samples !== undefined ? { samples } : {}) },
   };
   const { server, origin } = await startDevServer();
   const { browser, page: first } = await openBrowser(origin);
   const jobs = families.flatMap((family) => Array.from({ length: args.episodes }, (_, i) => ({ family, seed: args['seed-start'] + i })));
   const policy: EvalEpisode[] = [];
-  let modelNoise: number | null = null;
+  let modelFlow: LoadedModel['flow'] = null;
   try {
     // Each page is its own renderer process with its own policy worker: on N cores, N episodes at once.
     const pages = [first, ...(await Promise.all(Array.from({ length: args.parallel - 1 }, () => browser.newPage())))];
     const loaded = await Promise.all(pages.map((page) => openEvalPage(page, origin, rel)));
-    modelNoise = loaded[0].noiseScale;
-    if (noiseScale !== undefined && modelNoise === null) throw new Error('--noise-scale applies to flow models only');
-    const says = noiseScale === undefined ? '' : ` (the model says ${modelNoise})`;
-    const noise = modelNoise === null ? '' : `, noise scale ${noiseScale ?? modelNoise}${says}`;
+    modelFlow = loaded[0].flow;
+    if (noiseScale !== undefined && modelFlow === null) throw new Error('--noise-scale applies to flow models only');
+    if (samples !== undefined && modelFlow === null) throw new Error('--samples applies to flow models only');
+    const says = (mine: number | undefined, model: number) => (mine === undefined ? '' : ` (the model says ${model})`);
+    const noise =
+      modelFlow === null
+        ? ''
+        : `, noise scale ${noiseScale ?? modelFlow.noiseScale}${says(noiseScale, modelFlow.noiseScale)}, ${samples ?? modelFlow.samples} sample(s) per chunk${says(samples, modelFlow.samples)}`;
     console.log(`model: ${loaded[0].label}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}${noise}, ${pages.length} page(s)`);
     let next = 0;
     await Promise.all(
@@ -93,8 +100,9 @@ async function main(): Promise<void> {
     mode: options.mode,
     horizon: options.horizon ?? null,
     ensemble: options.ensemble,
-    // The scale the run used (null: not a flow model).
-    noise_scale: modelNoise === null ? null : (noiseScale ?? modelNoise),
+    // The sampling the run used (null: not a flow model).
+    noise_scale: modelFlow === null ? null : (noiseScale ?? modelFlow.noiseScale),
+    samples: modelFlow === null ? null : (samples ?? modelFlow.samples),
     seed_start: args['seed-start'],
     families: families_,
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
@@ -107,11 +115,11 @@ async function main(): Promise<void> {
 }
 
 /** Load the eval page and the model into a page; → the model's label and flow noise scale. */
-async function openEvalPage(page: Page, origin: string, rel: string): Promise<{ label: string; noiseScale: number | null }> {
+async function openEvalPage(page: Page, origin: string, rel: string): Promise<LoadedModel> {
   await page.goto(`${origin}/training/eval/page.html`);
   await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
   return page.evaluate(
-    (url) => (window as unknown as { __eval: { load(u: string): Promise<{ label: string; noiseScale: number | null }> } }).__eval.load(url),
+    (url) => (window as unknown as { __eval: { load(u: string): Promise<LoadedModel> } }).__eval.load(url),
     `/${rel.split('\\').join('/')}/`,
   );
 }
