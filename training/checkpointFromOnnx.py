@@ -98,6 +98,17 @@ def rebuild(model_dir):
     return net, policy, head, {k: v for k, v in state.items() if not k.startswith("aux.")}, lean
 
 
+def manifest_stats(policy):
+    """The normalisation the weights were trained with, as train.py's stats() names it: a resumed run must keep it."""
+    st = {"state_mean": policy["state"]["mean"], "state_std": policy["state"]["std"]}
+    n = policy["normalization"]
+    if n["type"] == "mean_std":
+        st.update(action_mean=n["mean"], action_std=n["std"])
+    else:
+        st.update(q01=n["q01"], q99=n["q99"])
+    return st
+
+
 def parity_error(net, head, model_dir, res):
     """Largest error of the rebuilt model's outputs against the export's saved PyTorch outputs, relative where an
     output exceeds 1 in magnitude (as training/parity.ts measures the ONNX graphs)."""
@@ -132,7 +143,7 @@ def main(argv=None):
         raise SystemExit(f"the rebuilt model differs from the export's saved outputs by {err:.3g} (> {args.tolerance})")
     mask = policy["action"].get("relative_to_state", [False] * 6)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.save({"head": head, "lean": lean, "relative_mask": mask, "model": state, "rebuilt_from": os.path.abspath(args.model)}, args.out)
+    torch.save({"head": head, "lean": lean, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "rebuilt_from": os.path.abspath(args.model)}, args.out)
     print(f"rebuilt {head} checkpoint ({len(state)} tensors, parity error {err:.2e}) → {args.out}", flush=True)
 
 

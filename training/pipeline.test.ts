@@ -124,8 +124,24 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
       expect(r.pos_used_equal).toBe(true);
       expect(r.missing.length).toBeGreaterThan(0);
       for (const k of r.missing) expect(k).toMatch(/^aux\./);
-      expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, `${head}-resumed`), '--head', head, '--steps', '1', '--batch', '4', '--threads', '1', '--resume', rebuilt])).toMatch(/exported to/);
+      const resumed = join(work, `${head}-resumed`);
+      const log = run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', resumed, '--head', head, '--steps', '1', '--batch', '4', '--threads', '1', '--resume', rebuilt]);
+      expect(log).toMatch(/exported to/);
+      // The first run held one episode out for validation, this one none: its recordings' statistics differ,
+      // yet the resumed weights keep reading and writing the normalisation they were trained in.
+      expect(log).toMatch(/--resume: keeping the normalisation of/);
+      const [was, now] = [join(work, head), resumed].map((d) => JSON.parse(readFileSync(join(d, 'policy.json'), 'utf8')));
+      expect([now.state, now.normalization]).toEqual([was.state, was.normalization]);
+      const fresh = JSON.parse(readFileSync(join(work, 'flow2', 'policy.json'), 'utf8'));
+      if (head === 'flow') expect(fresh.normalization).toEqual(was.normalization);
     }
+    // A checkpoint that records no normalisation (written before it was kept) still resumes, on the new statistics.
+    const bare = join(work, 'flow-bare.pt');
+    run('/usr/bin/python3', ['-c', 'import sys, torch; c = torch.load(sys.argv[1]); del c["stats"]; torch.save(c, sys.argv[2])', join(work, 'flow', 'checkpoint.pt'), bare]);
+    const bareLog = run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'flow-bare'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', bare]);
+    expect(bareLog).toMatch(/records no normalisation; using these recordings' statistics/);
+    const [trained, renormed] = [join(work, 'flow'), join(work, 'flow-bare')].map((d) => JSON.parse(readFileSync(join(d, 'policy.json'), 'utf8')));
+    expect(renormed.normalization).not.toEqual(trained.normalization);
     // Graphs that do not fit the model their policy.json describes are refused, not half-loaded.
     const odd = join(work, 'flow-odd');
     cpSync(join(work, 'flow'), odd, { recursive: true });

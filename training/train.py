@@ -304,12 +304,20 @@ def main(argv=None):
     eps = [e for e in eps if not any(e is v for v in val_eps)]
     mask = np.zeros(6, bool) if args.absolute_actions else RELATIVE_MASK
     st = stats(eps, args.chunk, mask)
+    ck = torch.load(args.resume) if args.resume else None
+    if ck is not None and "stats" in ck:
+        # The weights read and write actions in the normalisation they were trained with; statistics of other
+        # recordings would move every input and output under them (new data is learned, not renormalised).
+        st = {**st, **{k: np.asarray(v, dtype=np.float64) for k, v in ck["stats"].items()}}
+        if rank == 0:
+            print(f"--resume: keeping the normalisation of {args.resume}", flush=True)
+    elif ck is not None and rank == 0:
+        print(f"--resume: {args.resume} records no normalisation; using these recordings' statistics", flush=True)
     res = eps[0]["meta"]["res"]
     vocab = len(tok.vocab)
     net = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
     ema = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
-    if args.resume:
-        ck = torch.load(args.resume)
+    if ck is not None:
         if ck["head"] != args.head:
             raise SystemExit(f"--resume: {args.resume} holds a {ck['head']} model, not {args.head}")
         # Not strict: a checkpoint from before a training-only module (the auxiliary head) still warm-starts.
@@ -369,7 +377,8 @@ def main(argv=None):
         final = ema
         os.makedirs(args.out, exist_ok=True)
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
-        torch.save({"head": args.head, "lean": args.lean, "relative_mask": mask.tolist(), "model": final.state_dict()}, os.path.join(args.out, "checkpoint.pt"))
+        saved_stats = {k: np.asarray(v).tolist() for k, v in st.items()}
+        torch.save({"head": args.head, "lean": args.lean, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
         sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])
