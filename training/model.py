@@ -207,19 +207,27 @@ class FlowPolicy(nn.Module):
         self.den = FlowDenoiser(chunk, dim)
         self.aux = AuxHead(dim)
 
-    def forward(self, batch, actions_n):
-        """The training loss, the auxiliary prediction and the heatmaps (forward, so DDP all-reduces their gradients)."""
+    def forward(self, batch, actions_n, teacher=None):
+        """The training loss, the auxiliary prediction and the heatmaps (forward, so DDP all-reduces their gradients);
+        with a `teacher` (a frozen FlowPolicy) also the distance from its velocity at the same points of the paths."""
         ctx, heat = self.enc(*batch, with_heat=True)
-        return self.loss(batch, actions_n, ctx), self.aux(ctx), heat
+        loss, distill = self.loss(batch, actions_n, ctx, teacher)
+        return loss, self.aux(ctx), heat, distill
 
-    def loss(self, batch, actions_n, ctx=None):
+    def loss(self, batch, actions_n, ctx=None, teacher=None):
         ctx = self.enc(*batch) if ctx is None else ctx
         b = actions_n.shape[0]
         # pi0 samples t ~ Beta(1.5, 1): more weight near t = 1 (noisy), where the flow is hardest.
         t = torch.distributions.Beta(1.5, 1.0).sample((b,)).to(actions_n.device) * 0.999 + 0.001
         noise = torch.randn_like(actions_n)
         x_t = t.view(-1, 1, 1) * noise + (1 - t.view(-1, 1, 1)) * actions_n
-        return F.mse_loss(self.den(x_t, t, ctx), noise - actions_n)
+        v = self.den(x_t, t, ctx)
+        distill = None
+        if teacher is not None:
+            with torch.no_grad():
+                v_teacher = teacher.den(x_t, t, teacher.enc(*batch))
+            distill = F.mse_loss(v, v_teacher)
+        return F.mse_loss(v, noise - actions_n), distill
 
     @torch.no_grad()
     def sample(self, batch, steps=10, noise=None):

@@ -125,8 +125,12 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
       expect(r.missing.length).toBeGreaterThan(0);
       for (const k of r.missing) expect(k).toMatch(/^aux\./);
       const resumed = join(work, `${head}-resumed`);
-      const log = run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', resumed, '--head', head, '--steps', '1', '--batch', '4', '--threads', '1', '--resume', rebuilt]);
+      // With the resumed model as a frozen teacher beside the labels: at step 0 the student is the teacher.
+      const log = run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', resumed, '--head', head, '--steps', '1', '--batch', '4', '--threads', '1', '--resume', rebuilt, '--distill', '0.5']);
       expect(log).toMatch(/exported to/);
+      const distill = Number(/step\s+0 .* distill (\S+)/.exec(log)?.[1]);
+      expect(distill).toBeGreaterThanOrEqual(0);
+      expect(distill).toBeLessThan(1e-6);
       // The first run held one episode out for validation, this one none: its recordings' statistics differ,
       // yet the resumed weights keep reading and writing the normalisation they were trained in.
       expect(log).toMatch(/--resume: keeping the normalisation of/);
@@ -135,6 +139,7 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
       const fresh = JSON.parse(readFileSync(join(work, 'flow2', 'policy.json'), 'utf8'));
       if (head === 'flow') expect(fresh.normalization).toEqual(was.normalization);
     }
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'never'), '--head', 'flow', '--steps', '1', '--distill', '1'])).toThrow(/--distill needs --resume/);
     // A checkpoint that records no normalisation (written before it was kept) still resumes, on the new statistics.
     const bare = join(work, 'flow-bare.pt');
     run('/usr/bin/python3', ['-c', 'import sys, torch; c = torch.load(sys.argv[1]); del c["stats"]; torch.save(c, sys.argv[2])', join(work, 'flow', 'checkpoint.pt'), bare]);
@@ -151,5 +156,5 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
     expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', odd, '--out', join(work, 'never.pt')])).toThrow(/does not fit the model its policy\.json describes/);
     // A folder that is not an exported model says what is missing.
     expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', data, '--out', join(work, 'never.pt')])).toThrow(/no policy\.json \(not an exported model folder\)/);
-  });
+  }, 300_000);
 });

@@ -62,6 +62,7 @@ def parse_args(argv=None):
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
+    p.add_argument("--distill", type=float, default=0.0, help="with --resume: weight of the distance from the resumed model's own predictions (frozen) on these recordings: it keeps what the earlier recordings taught where they are not at hand (learning without forgetting); 0: off")
     return p.parse_args(argv)
 
 
@@ -332,6 +333,15 @@ def main(argv=None):
         target.load_state_dict(enc)  # strict: the architectures must match
     ema.load_state_dict(net.state_dict())
     ema.eval()
+    if args.distill > 0 and ck is None:
+        raise SystemExit("--distill needs --resume CHECKPOINT (the model to stay close to)")
+    teacher = None
+    if args.distill > 0:
+        teacher = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
+        teacher.load_state_dict(net.state_dict())
+        teacher.eval()
+        for q in teacher.parameters():
+            q.requires_grad_(False)
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
@@ -344,15 +354,22 @@ def main(argv=None):
     for step in range(args.steps):
         batch, acts = sampler.batch(args.batch)
         # Through the (DDP-wrapped) forward, so gradients are all-reduced across processes.
+        distill = None
         if args.head == "bins":
             logits, aux, heats = train_net(*batch, with_aux=True)
             loss = bins_loss(logits, acts, 256, args.bin_sigma)
+            if teacher is not None:
+                with torch.no_grad():
+                    target = F.softmax(teacher(*batch), dim=-1)
+                distill = F.kl_div(F.log_softmax(logits, dim=-1), target, reduction="batchmean") / (args.chunk * 6)
         else:
-            loss, aux, heats = train_net(batch, acts)
+            loss, aux, heats, distill = train_net(batch, acts, teacher)
         known = ~torch.isnan(sampler.last_aux[:, 0])
         aux_loss = F.mse_loss(aux[known], sampler.last_aux[known]) if bool(known.any()) else aux.sum() * 0.0
         h_loss = heat_loss(heats, sampler.last_heat, args.heat_sigma)
         total = loss + args.aux_weight * aux_loss + args.heat_weight * h_loss
+        if distill is not None:
+            total = total + args.distill * distill
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -366,6 +383,9 @@ def main(argv=None):
         if rank == 0 and (step % args.log_every == 0 or step == args.steps - 1):
             entry = {"step": step, "loss": float(loss), "aux_loss": float(aux_loss), "heat_loss": float(h_loss), "seconds": time.time() - t0}
             line = f"step {step:6d}  loss {float(loss):.4f}  aux {float(aux_loss):.4f}  heat {float(h_loss):.3f}  {time.time() - t0:7.1f} s"
+            if distill is not None:
+                entry["distill_loss"] = float(distill)
+                line += f"  distill {float(distill):.4f}"
             if val is not None and (step % (args.log_every * 10) == 0 or step == args.steps - 1):
                 err, px = validation_error(ema, args.head, val, st, args.flow_steps, mask, args.noise_scale)
                 entry["val_abs_error"] = err
