@@ -8,6 +8,7 @@ Writes OUT/policy.json, the ONNX graph(s), OUT/tokenizer/ (copied from --tokeniz
 OUT/parity.json (saved inputs and PyTorch's outputs, for the runtime's parity test).
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -335,13 +336,8 @@ def main(argv=None):
     ema.eval()
     if args.distill > 0 and ck is None:
         raise SystemExit("--distill needs --resume CHECKPOINT (the model to stay close to)")
-    teacher = None
-    if args.distill > 0:
-        teacher = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
-        teacher.load_state_dict(net.state_dict())
-        teacher.eval()
-        for q in teacher.parameters():
-            q.requires_grad_(False)
+    # The resumed weights, frozen: what the earlier recordings taught.
+    teacher = copy.deepcopy(net).eval().requires_grad_(False) if args.distill > 0 else None
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))

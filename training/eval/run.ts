@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
 }
 
-/** Load the eval page and the model into a page; → the model's label and flow noise scale. */
+/** Load the eval page and the model into a page; → the model's label and flow sampling settings. */
 async function openEvalPage(page: Page, origin: string, rel: string): Promise<LoadedModel> {
   await page.goto(`${origin}/training/eval/page.html`);
   await page.waitForFunction(() => typeof (window as unknown as { __eval?: unknown }).__eval === 'object', null, { timeout: 60_000 });
