@@ -35,6 +35,18 @@ async function realSimGap(page: Page): Promise<number> {
   return Math.max(...real.slice(0, 5).map((v, i) => Math.abs(v - sim[i])));
 }
 
+/** The most ticks by which a joint's range recorded by the wizard falls short of its travel on the arm (TEST_CALIBRATION). */
+async function rangeShortfall(page: Page): Promise<number> {
+  const titles = await page.locator('.wizard-range .bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('title') ?? ''));
+  return Math.max(
+    ...SO101_MOTOR_NAMES.map((m, i) => {
+      const got = /^(-?\d+)…(-?\d+) ticks$/.exec(titles[i] ?? '');
+      const travel = TEST_CALIBRATION[m].range_max - TEST_CALIBRATION[m].range_min;
+      return got ? travel - (Number(got[2]) - Number(got[1])) : travel;
+    }),
+  );
+}
+
 async function elapsed(page: Page): Promise<number> {
   return Number.parseFloat((await page.locator('.status .elapsed').textContent()) ?? '0');
 }
@@ -146,9 +158,9 @@ test.describe('real arm over Web Serial (fake navigator.serial speaking the Feet
     await expect(page.getByTestId('wizard-prompt')).toContainText('through its whole range');
     // The simulated hand sweeps every joint end to end in ~3 s; until each has travelled, the wizard lists what is missing.
     await expect(page.getByTestId('wizard-problems')).toBeHidden({ timeout: 15_000 });
-    // Let the hand make two more sweeps so the recorded ranges reach the ends: a range cut short (a wizard run
-    // finished early, seen in CI) clamps the real arm inside poses the sim can take, and it never matches them.
-    await page.waitForTimeout(7000);
+    // Finish only once every recorded range reaches both ends of the arm's travel (within 1°): a range cut short
+    // (seen in CI) clamps the real arm inside poses the sim can take, and it never matches them.
+    await expect.poll(() => rangeShortfall(page), { timeout: 30_000 }).toBeLessThan(12);
     await expect(page.getByTestId('wizard')).toContainText('shoulder_pan');
     await page.getByTestId('wizard-finish').click();
     await expect(page.getByTestId('hw-status')).toHaveText('Connected');

@@ -16,7 +16,10 @@ describe('VirtualHand', () => {
     expect(moved).toEqual([true, false, true, true, true, true]);
   });
 
-  it('sweeps every joint to both ends of its travel, in the frame of whatever offset the motor holds', () => {
+  it.each([
+    ['every 10 ms', 10],
+    ['every 370 ms (a page busy rendering stalls the timer)', 370],
+  ])('sweeps every joint to both ends of its travel, in the frame of whatever offset the motor holds: stepped %s', (_, stepMs) => {
     let t = 0;
     const fake = fakeSo101({ now: () => t });
     for (const id of SO101_IDS) fake.motor(id).set('Homing_Offset', 0);
@@ -24,7 +27,8 @@ describe('VirtualHand', () => {
     hand.motion = 'sweep';
     const lo = SO101_IDS.map(() => Number.POSITIVE_INFINITY);
     const hi = SO101_IDS.map(() => Number.NEGATIVE_INFINITY);
-    for (t = 0; t <= 3000; t += 10) {
+    // One cycle: the hold at each end is longer than the stall, so a step lands on each end.
+    for (t = 0; t <= 4200; t += stepMs) {
       hand.step();
       fakeTicks(fake).forEach((v, i) => {
         // Shaft positions with offset 0, unwrapped around the middle of the travel: some cross the encoder's zero.

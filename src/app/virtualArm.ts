@@ -26,8 +26,15 @@ export type HandMotion = 'rest' | 'centre' | 'sweep' | 'wander';
 
 /** How often the hand moves the shafts (ms): smoother than the 20–30 Hz control loop reads them. */
 const HAND_PERIOD_MS = 20;
-/** One full sweep cycle (centre → low end → high end → centre), seconds. */
+/** The moving part of one sweep cycle (centre → low end → high end → centre), seconds. */
 const SWEEP_S = 3;
+/**
+ * How long the hand holds each joint against its end stop, seconds, as a person pushes a joint home before
+ * swinging it back. Without it the ends are touched for an instant: a page busy rendering stalls this timer and
+ * the wizard's poll for a few hundred ms, the hand's next step is already past the end, and the recorded range
+ * comes out short (seen in CI), which then clamps the real arm inside poses the sim can take.
+ */
+const END_HOLD_S = 0.6;
 
 function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
@@ -76,11 +83,18 @@ export class VirtualHand {
       case 'rest':
         return mid;
       case 'sweep': {
-        // Triangle wave over one cycle: mid → lo → hi → mid.
-        const p = mod(t / SWEEP_S, 1);
-        if (p < 0.25) return mid - half * (p / 0.25);
-        if (p < 0.75) return lo + (hi - lo) * ((p - 0.25) / 0.5);
-        return hi - half * ((p - 0.75) / 0.25);
+        // Triangle wave with a hold at each end: mid → lo, hold, → hi, hold, → mid.
+        const quarter = SWEEP_S / 4;
+        let u = mod(t, SWEEP_S + 2 * END_HOLD_S);
+        if (u < quarter) return mid - half * (u / quarter);
+        u -= quarter;
+        if (u < END_HOLD_S) return lo;
+        u -= END_HOLD_S;
+        if (u < 2 * quarter) return lo + (hi - lo) * (u / (2 * quarter));
+        u -= 2 * quarter;
+        if (u < END_HOLD_S) return hi;
+        u -= END_HOLD_S;
+        return hi - half * (u / quarter);
       }
       case 'wander':
         // ±30% of each half range over 16–31 s periods: about 10–15°/s, a person guiding a leader arm with care.
