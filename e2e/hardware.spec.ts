@@ -156,7 +156,7 @@ test.describe('real arm over Web Serial (fake navigator.serial speaking the Feet
     await expect(page.getByTestId('wizard-prompt')).toContainText('Move every joint to the middle of its range');
     await page.getByTestId('wizard-next').click();
     await expect(page.getByTestId('wizard-prompt')).toContainText('through its whole range');
-    // The simulated hand sweeps every joint end to end in ~3 s; until each has travelled, the wizard lists what is missing.
+    // The simulated hand sweeps every joint end to end and back in ~4 s; until each has travelled, the wizard lists what is missing.
     await expect(page.getByTestId('wizard-problems')).toBeHidden({ timeout: 15_000 });
     // Finish only once every recorded range reaches both ends of the arm's travel (within 1°): a range cut short
     // (seen in CI) clamps the real arm inside poses the sim can take, and it never matches them.
