@@ -147,6 +147,9 @@ test.describe('real arm over Web Serial (fake navigator.serial speaking the Feet
   });
 
   test('the virtual arm: calibration wizard, mirror with the simulated hand, sim drives real, export, cable pulled', async ({ page }) => {
+    // The whole flow in one test: on a loaded 2-core machine (measured with two datagen processes beside it) it
+    // runs past the default 2 minutes with every step passing, so it gets the longer budget.
+    test.slow();
     const errors = collectErrors(page);
     await page.goto('/');
     await page.getByTestId('hw-virtual').click();
