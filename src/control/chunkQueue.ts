@@ -39,6 +39,15 @@ export class ChunkQueue {
     return Math.max(0, c.start + c.actions.length - Math.max(tick, c.start));
   }
 
+  /** Start tick of the newest chunk that covers `tick` (the one actionAt follows), or null. */
+  sourceAt(tick: number): number | null {
+    for (let i = this.chunks.length - 1; i >= 0; i--) {
+      const c = this.chunks[i];
+      if (c.start <= tick && c.start + c.actions.length > tick) return c.start;
+    }
+    return null;
+  }
+
   /** The action for a tick, or null when no chunk covers it. Drops chunks that have run out. */
   actionAt(tick: number): number[] | null {
     this.chunks = this.chunks.filter((c) => c.start + c.actions.length > tick);

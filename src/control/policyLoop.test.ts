@@ -218,3 +218,38 @@ describe('ChunkQueue temporal ensembling', () => {
     expect(q.actionAt(9)).toBeNull();
   });
 });
+
+describe('PolicyLoop chunk hand-over blending', () => {
+  it('with blendTicks, a chunk that starts away from where the last one ended is led in, not jumped to', async () => {
+    // Chunk k (sync, 3 actions) sits at 10·k: each hand-over is a 10-unit jump.
+    const robot = recordingRobot([0, 0]);
+    let k = 0;
+    const run = async (blendTicks: number) => {
+      robot.safety.reset([0, 0]);
+      robot.sent.length = 0;
+      k = 0;
+      const loop = new PolicyLoop(
+        {
+          observe: () => ({ images: {}, state: [0, 0] }),
+          infer: async () => {
+            const v = 10 * k++;
+            return { actions: [[v, v], [v, v], [v, v]], nonFinite: false, timings: {} };
+          },
+          robot,
+        },
+        { mode: 'sync', threshold: 1, ensemble: false, stallTicks: 1, blendTicks, blendDims: [0] },
+      );
+      for (let t = 0; t < 6; t++) {
+        while (loop.tick(t).waiting) await flush();
+      }
+      return robot.sent.map((a) => a.slice());
+    };
+    const plain = await run(0);
+    expect(plain.map((a) => a[0])).toEqual([0, 0, 0, 10, 10, 10]);
+    const blended = await run(2);
+    // Tick 3: where chunk 0 was going (0, at rest); tick 4: half of the offset left; tick 5: chunk 1 itself.
+    expect(blended.map((a) => a[0])).toEqual([0, 0, 0, 0, 5, 10]);
+    // The second dimension is not in blendDims: it jumps as the model says.
+    expect(blended.map((a) => a[1])).toEqual([0, 0, 0, 10, 10, 10]);
+  });
+});

@@ -5,6 +5,7 @@
  * Robot interface, whose sendAction passes it through the one safety filter; a stalled model holds the last
  * safe pose; a chunk with NaN is dropped and counted.
  */
+import { ChunkBlend } from './chunkBlend';
 import { ChunkQueue } from './chunkQueue';
 import { RateMeter, Samples } from './latencyStats';
 import type { Robot } from './robot';
@@ -32,6 +33,10 @@ export interface PolicyLoopOptions {
   horizon?: number;
   /** Ticks without any model action before the hold counts as a stall. */
   stallTicks: number;
+  /** Ticks over which a chunk hand-over is smoothed (chunkBlend.ts); unset or 0: none. */
+  blendTicks?: number;
+  /** Dimensions the hand-over smooths (unset: all). */
+  blendDims?: readonly number[];
 }
 
 export const DEFAULT_LOOP_OPTIONS: PolicyLoopOptions = { mode: 'async', threshold: 4, ensemble: false, stallTicks: 1 };
@@ -76,6 +81,7 @@ const MAX_HISTORY = 50_000;
 
 export class PolicyLoop {
   readonly queue: ChunkQueue;
+  private readonly blend: ChunkBlend;
   private inflight = false;
   private seed = 0;
   /** Tick of the newest chunk's first action (sync horizon). */
@@ -97,6 +103,7 @@ export class PolicyLoop {
     readonly options: PolicyLoopOptions = DEFAULT_LOOP_OPTIONS,
   ) {
     this.queue = new ChunkQueue(options.ensemble);
+    this.blend = new ChunkBlend(options.blendTicks ?? 0, options.blendDims);
     this.now = deps.now ?? (() => performance.now());
   }
 
@@ -117,11 +124,13 @@ export class PolicyLoop {
       this.counts.holds++;
       this.stalledFor++;
       if (this.stalledFor === this.options.stallTicks) this.counts.stalls++;
-      this.send(this.deps.robot.safety.hold());
+      const hold = this.deps.robot.safety.hold();
+      this.blend.hold(hold);
+      this.send(hold);
       return { waiting: false, held: true };
     }
     this.stalledFor = 0;
-    this.send(proposed);
+    this.send(this.blend.apply(proposed, this.queue.sourceAt(tick) ?? tick));
     this.counts.actions++;
     this.actionMeter.mark(this.now());
     return { waiting: false, held: false };
@@ -202,6 +211,7 @@ export class PolicyLoop {
   stop(): void {
     this.stopped = true;
     this.queue.clear();
+    this.blend.reset();
   }
 
   stats(tick: number): LoopStats {

@@ -1,7 +1,9 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
+ * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
+ * (sameColour.ts): the run walks up from --seed-start, skipping the others, until it has N episodes.
  *
  * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32), and
  * <camera>.u8 ([steps, res, res, 3] RGB).
@@ -9,9 +11,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBrowser, startDevServer } from '../../bench/browser';
-import { EVAL_SEED_START, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
+import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
 import { parseArgs } from '../../tools/args';
 import type { EpisodeRecord, GenOptions } from './page';
+import { hasSameColourDistractor } from './sameColour';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
     recovery: { type: 'int', default: 0, help: 'largest tool offset (cm) held at each hover point and then corrected by the expert (0: none)' },
     'recovery-descents': { type: 'bool', default: false, help: 'with --recovery: offsets in the first 1.5 cm of each grasp descent too, corrected on the way down' },
     'no-randomize': { type: 'bool', default: false, help: 'neutral appearance (no domain randomisation)' },
+    'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
   });
   const last = args['seed-start'] + args.episodes - 1;
   if (last >= EVAL_SEED_START) throw new Error(`seeds ${EVAL_SEED_START} and up are reserved for evaluation: use seeds below ${EVAL_SEED_START}`);
@@ -42,9 +46,10 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let frames = 0;
     let ok = 0;
+    let seed = args['seed-start'] - 1;
     for (let i = 0; i < args.episodes; i++) {
-      const seed = args['seed-start'] + i;
       const family = (args.task || TASK_FAMILIES[i % TASK_FAMILIES.length]) as TaskFamily;
+      seed = nextSeed(seed + 1, family, args['same-colour']);
       const rec = (await page.evaluate(
         ([s, f, o]) => (window as unknown as { __generate: (s: number, f: string, o: GenOptions) => Promise<EpisodeRecord> }).__generate(s, f, o),
         [seed, family, opts] as [number, string, GenOptions],
@@ -63,11 +68,19 @@ async function main(): Promise<void> {
       const bar = '#'.repeat(Math.round((done / args.episodes) * 30)).padEnd(30, '.');
       process.stdout.write(`\r[${bar}] ${done}/${args.episodes} episodes, ${ok} successful, ${(frames / secs).toFixed(1)} frames/s  `);
     }
-    process.stdout.write('\n');
+    process.stdout.write(args['same-colour'] ? `\nlast seed ${seed}\n` : '\n');
   } finally {
     await browser.close();
     await server.close();
   }
+}
+
+/** The first seed from `from` up that the run records (with `sameColour`, one whose scene has a same-colour distractor). */
+function nextSeed(from: number, family: TaskFamily, sameColour: boolean): number {
+  for (let seed = from; seed < EVAL_SEED_START; seed++) {
+    if (!sameColour || hasSameColourDistractor(generateEpisode(seed, family))) return seed;
+  }
+  throw new Error(`no seed left below ${EVAL_SEED_START} (reserved for evaluation)`);
 }
 
 main().catch((e: unknown) => {

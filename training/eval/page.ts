@@ -14,6 +14,7 @@ import { PolicyClient } from '../../src/policy/client';
 import type { FlowSampling } from '../../src/policy/manifest';
 import type { EpisodeResult } from '../../src/sim/episode';
 import { ScriptedExpert } from '../../src/sim/expert';
+import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
 import { FailureTracker, type FailureKind } from '../../src/sim/failure';
 import type { PolicyInfo } from '../../src/policy/protocol';
 import { generateEpisode, TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
@@ -29,6 +30,9 @@ export interface EvalEpisode extends EpisodeResult {
    * where each object is (m): enough to tell a hover from a drop without replaying the episode. */
   trace?: { state: number[]; target: number[]; expert: number[]; objects: Record<string, number[]> }[];
 }
+
+/** The arm joints of an action (the gripper, last, keeps its open/close steps). */
+const ARM_DIMS = Array.from({ length: NUM_ARM_JOINTS }, (_, i) => i);
 
 let client: PolicyClient | null = null;
 let info: PolicyInfo | null = null;
@@ -56,11 +60,13 @@ export interface EpisodeOptions {
   horizon?: number;
   /** Blend overlapping chunks (ACT temporal ensembling). */
   ensemble: boolean;
+  /** Smooth each chunk hand-over of the arm joints over this many ticks (0: none). */
+  blendTicks?: number;
   /** Flow heads: overrides the model's noise_scale and samples (unset: the model's). */
   sampling: FlowSampling;
 }
 
-async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble, sampling }: EpisodeOptions): Promise<EvalEpisode> {
+async function episode(seed: number, family: TaskFamily, { mode, trace, horizon, ensemble, blendTicks, sampling }: EpisodeOptions): Promise<EvalEpisode> {
   if (!client || !info) throw new Error('load a model first');
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
@@ -90,7 +96,7 @@ async function episode(seed: number, family: TaskFamily, { mode, trace, horizon,
       },
       robot,
     },
-    { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble, horizon, stallTicks: 1 },
+    { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble, horizon, stallTicks: 1, blendTicks, blendDims: ARM_DIMS },
   );
   const monitor = new TaskMonitor(ep.task, ep.scene);
   const tracker = new FailureTracker(ep.task, ep.scene);

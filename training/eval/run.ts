@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--noise-scale X] [--samples N] [--parallel N] [--json FILE]
+ * npm run eval -- --model DIR --episodes N --seed-start S [--task FAMILY] [--sync [--horizon H]] [--ensemble] [--blend T] [--noise-scale X] [--samples N] [--parallel N] [--json FILE]
  * Closed-loop evaluation of a model folder through the real runtime (worker, WASM) in headless Chromium, with
  * the scripted expert's success on the same seeds beside it. Seeds from 1,000,000 up are held out of training.
  */
@@ -13,6 +13,7 @@ import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from
 import { parseArgs } from '../../tools/args';
 import { formatTable, summarise } from '../../tools/summary';
 import { countFailures, formatFailures } from './failures';
+import { formatSplit, splitBySameColour } from './sceneSplit';
 import type { EpisodeOptions, EvalEpisode, LoadedModel } from './page';
 
 async function main(): Promise<void> {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     sync: { type: 'bool', default: false, help: 'synchronous inference (the sim waits for the model)' },
     horizon: { type: 'int', default: 0, help: 'with --sync: actions run from each chunk before the next is asked for (0: the whole chunk)' },
     ensemble: { type: 'bool', default: false, help: 'blend overlapping chunks (ACT temporal ensembling)' },
+    blend: { type: 'int', default: 0, help: 'smooth each chunk hand-over of the arm joints over this many ticks (0: none)' },
     'noise-scale': { type: 'string', default: '', help: "flow models: scale of the starting noise, 0 to 2, instead of policy.json's head.noise_scale" },
     samples: { type: 'int', default: 0, help: "flow models: chunks drawn per observation, their medoid kept (1 to 32), instead of policy.json's head.samples" },
     parallel: { type: 'int', default: 1, help: 'episodes run at once, each in its own page (one per core). Sync results do not change; async runs in real time, so pages sharing the cores make its chunks later' },
@@ -43,11 +45,13 @@ async function main(): Promise<void> {
   if (samples !== undefined) checkFlowSamples(samples);
   if (args.parallel < 1 || args.parallel > 16) throw new Error('--parallel must be 1 to 16');
   if (args.horizon < 0) throw new Error('--horizon must be 0 or more');
+  if (args.blend < 0) throw new Error('--blend must be 0 or more');
   if (args.horizon > 0 && !args.sync) throw new Error('--horizon applies to --sync (async asks for chunks by queue depth)');
   const options: EpisodeOptions = {
     mode: args.sync ? 'sync' : 'async',
     trace: args.trace !== '',
     ensemble: args.ensemble,
+    blendTicks: args.blend,
     ...(args.horizon > 0 ? { horizon: args.horizon } : {}),
     sampling: { ...(noiseScale !== undefined ? { noiseScale } : {}), ...(samples !== undefined ? { samples } : {}) },
   };
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
       modelFlow === null
         ? ''
         : `, noise scale ${noiseScale ?? modelFlow.noiseScale}${says(noiseScale, modelFlow.noiseScale)}, ${samples ?? modelFlow.samples} sample(s) per chunk${says(samples, modelFlow.samples)}`;
-    console.log(`model: ${loaded[0].label}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}${noise}, ${pages.length} page(s)`);
+    console.log(`model: ${loaded[0].label}, ${options.mode} inference${options.horizon ? `, horizon ${options.horizon}` : ''}${options.ensemble ? ', ensembled' : ''}${options.blendTicks ? `, hand-overs blended over ${options.blendTicks} ticks` : ''}${noise}, ${pages.length} page(s)`);
     let next = 0;
     await Promise.all(
       pages.map(async (page) => {
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
   const summary = summarise(policy);
   const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
   const failures = countFailures(policy);
+  const split = splitBySameColour(policy);
   const families_: Record<string, unknown> = {};
   for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null, failures: failures[f] };
   const result = {
@@ -100,16 +105,19 @@ async function main(): Promise<void> {
     mode: options.mode,
     horizon: options.horizon ?? null,
     ensemble: options.ensemble,
+    blend_ticks: options.blendTicks ?? 0,
     // The sampling the run used (null: not a flow model).
     noise_scale: modelFlow === null ? null : (noiseScale ?? modelFlow.noiseScale),
     samples: modelFlow === null ? null : (samples ?? modelFlow.samples),
     seed_start: args['seed-start'],
     families: families_,
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
+    scenes: split,
     episodes: policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, sim_seconds: p.simSeconds, failure: p.failure })),
   };
   console.log(formatTable(summary, expert));
   console.log(formatFailures(failures));
+  console.log(formatSplit(split));
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
   if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
 }
