@@ -30,6 +30,8 @@ interface Meta {
   recoveryCm?: number;
   /** Absent before descent offsets existed. */
   recoveryDescents?: boolean;
+  /** Absent in episodes recorded before decoy approaches existed. */
+  decoy?: boolean;
   cameras: string[];
 }
 
@@ -57,7 +59,7 @@ export interface ReplayResult {
 }
 
 export async function replayTargets(meta: Meta, recordedState: Float32Array, maxNoiseDeg = 3): Promise<ReplayResult> {
-  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true });
+  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true });
   if (JSON.stringify(setup.ep.task) !== JSON.stringify(meta.task)) throw new Error(`seed ${meta.seed}: the regenerated task differs from the recorded one`);
   if (setup.noiseDeg !== meta.noiseDeg) throw new Error(`seed ${meta.seed}: noise ${setup.noiseDeg} ≠ recorded ${meta.noiseDeg}`);
   const { ep, driver } = setup;

@@ -7,6 +7,7 @@ import { jitterCamera, NEUTRAL_APPEARANCE, randomAppearance, type Appearance } f
 import { FRONT_CAMERA, type PolicyCameraSpec, WRIST_CAMERA } from '../../src/render/cameraSpec';
 import type { ScriptedExpert } from '../../src/sim/expert';
 import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
+import type { Vec3 } from '../../src/sim/math';
 import { Rng } from '../../src/sim/rng';
 import { describeTask, type Episode, generateEpisode, type TaskFamily } from '../../src/sim/tasks';
 import type { SimWorld } from '../../src/sim/world';
@@ -21,6 +22,8 @@ export interface GenOptions {
   recoveryCm?: number;
   /** Recovery offsets in grasp descents too (recoveryOffset.ts). */
   recoveryDescents?: boolean;
+  /** The first approach goes over another object first (recoveryOffset.ts, decoyObject). */
+  decoy?: boolean;
 }
 
 export interface EpisodeSetup {
@@ -47,8 +50,28 @@ export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions)
   }));
   const noiseDeg = opts.maxNoiseDeg > 0 ? rng.pick([0, 0.25, 0.5, 1].map((f) => f * opts.maxNoiseDeg)) : 0;
   // Its own stream: episodes recorded without recovery replay exactly as before.
-  const recovery = opts.recoveryCm ? new RecoveryOffset(new Rng(seed, 0x5ec0), opts.recoveryCm / 100, { descents: opts.recoveryDescents === true }) : null;
+  const decoy = opts.decoy ? decoyOffset(ep) : null;
+  const recovery =
+    opts.recoveryCm || decoy
+      ? new RecoveryOffset(new Rng(seed, 0x5ec0), (opts.recoveryCm ?? 0) / 100, { descents: opts.recoveryDescents === true, ...(decoy ? { decoy } : {}) })
+      : null;
   return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery) };
+}
+
+/**
+ * The decoy of an episode: another object of the instructed object's colour if there is one (the confusion the
+ * policy makes), else the nearest other object; → the table offset (m) from the instructed object to it, or null
+ * for a push (it approaches beside the object, not over it) or a scene with one object.
+ */
+export function decoyOffset(ep: Episode): Vec3 | null {
+  if (ep.task.family === 'push') return null;
+  const target = ep.scene.objects.find((o) => o.id === ep.task.object);
+  const others = ep.scene.objects.filter((o) => o.id !== ep.task.object && !(ep.task.family === 'stack' && o.id === ep.task.base));
+  if (!target || others.length === 0) return null;
+  const dist = (o: { x: number; y: number }) => Math.hypot(o.x - target.x, o.y - target.y);
+  const same = others.filter((o) => o.color === target.color);
+  const pick = (same.length ? same : others).reduce((a, b) => (dist(b) < dist(a) ? b : a));
+  return [pick.x - target.x, pick.y - target.y, 0];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface EpisodeRecord {
   recoveryCm: number;
   /** Recovery offsets in descents too. */
   recoveryDescents: boolean;
+  /** The first approach went over another object first. */
+  decoy: boolean;
   /** base64 of uint8 [steps, res, res, 3] per camera. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
@@ -103,6 +105,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     noiseDeg,
     recoveryCm: opts.recoveryCm ?? 0,
     recoveryDescents: opts.recoveryDescents === true,
+    decoy: opts.decoy === true,
     images,
     state: base64(new Uint8Array(new Float32Array(states).buffer)),
     action: base64(new Uint8Array(new Float32Array(actions).buffer)),

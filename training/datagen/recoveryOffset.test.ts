@@ -5,7 +5,7 @@ import { Rng } from '../../src/sim/rng';
 import { TIME_LIMIT, TaskMonitor } from '../../src/sim/tasks';
 import { actionToRadians, radiansToAction } from '../../src/sim/units';
 import { SimWorld } from '../../src/sim/world';
-import { episodeSetup } from './episodeSetup';
+import { decoyOffset, episodeSetup } from './episodeSetup';
 import { RecoveryOffset } from './recoveryOffset';
 
 const tool = (a: readonly number[]) => forwardKinematics(actionToRadians(a)).p;
@@ -124,5 +124,56 @@ describe('episodeSetup with recovery', () => {
     const { farOffDescending, status } = await run(5000, 4, TIME_LIMIT.pick * 20, true);
     expect(farOffDescending).toBeGreaterThan(0);
     expect(status).toBe('success');
+  });
+});
+
+describe('decoy approaches', () => {
+  it('decoyOffset points at another object of the same colour where there is one, else the nearest other object', () => {
+    // Seed 70004, pick: "pick the purple cylinder up" with a purple cube on the table too.
+    const ep = episodeSetup(70004, 'pick', { res: 64, randomize: true, maxNoiseDeg: 3 }).ep;
+    const target = ep.scene.objects.find((o) => o.id === ep.task.object)!;
+    const off = decoyOffset(ep)!;
+    const decoy = ep.scene.objects.find((o) => Math.hypot(o.x - target.x - off[0], o.y - target.y - off[1]) < 1e-9)!;
+    expect(decoy.id).not.toBe(target.id);
+    expect(decoy.color).toBe(target.color);
+    expect(decoy.shape).not.toBe(target.shape);
+    expect(decoyOffset(episodeSetup(70004, 'push', { res: 64, randomize: true, maxNoiseDeg: 3 }).ep)).toBeNull();
+  });
+
+  it('takes the first approach over the decoy and holds it there; later approaches are the expert's own', () => {
+    const rec = new RecoveryOffset(new Rng(2, 1), 0, { decoy: [0.05, -0.08, 0] });
+    const hover = labelAt([0.2, 0.05, 0.08]);
+    let over = 0;
+    for (let t = 0; t < 40; t++) if (horizontal(tool(rec.apply(hover, 'approach')), [0.25, -0.03]) < 0.003) over++;
+    // 10–30 ticks over the decoy, then the label itself.
+    expect(over).toBeGreaterThanOrEqual(10);
+    expect(over).toBeLessThanOrEqual(32);
+    expect(rec.apply(hover, 'approach')).toEqual(hover);
+    rec.apply(hover, 'descend');
+    expect(rec.apply(hover, 'approach')).toEqual(hover);
+  });
+
+  it('in a recorded pick, the arm hovers over the same-colour decoy first and the expert still solves the task', async () => {
+    const s = episodeSetup(70004, 'pick', { res: 64, randomize: true, maxNoiseDeg: 3, decoy: true });
+    const target = s.ep.scene.objects.find((o) => o.id === s.ep.task.object)!;
+    const off = decoyOffset(s.ep)!;
+    const world = await SimWorld.create(s.ep.scene);
+    const expert = new ScriptedExpert(s.ep.task, s.ep.scene, world.config.controlHz);
+    const monitor = new TaskMonitor(s.ep.task, s.ep.scene);
+    let overDecoy = 0;
+    try {
+      for (let t = 0; t < TIME_LIMIT.pick * 20 && monitor.status !== 'success'; t++) {
+        const step = s.driver.next(expert, world);
+        const p = forwardKinematics(world.arm.q).p;
+        if (Math.hypot(p[0] - target.x - off[0], p[1] - target.y - off[1]) < 0.015) overDecoy++;
+        world.setAction(step.executed);
+        world.stepControl();
+        monitor.update(world, 1 / world.config.controlHz);
+      }
+    } finally {
+      world.dispose();
+    }
+    expect(overDecoy).toBeGreaterThan(5);
+    expect(monitor.status).toBe('success');
   });
 });

@@ -24,6 +24,8 @@ const HOVER_PHASES = new Set(['approach', 'carry']);
 const STILL = 2e-4;
 /** Ticks the offset stays on after the expert arrives: 0.3–1.5 s at 20 Hz. */
 const HOLD = [6, 30] as const;
+/** Ticks the arm waits over a decoy after the expert arrives over the instructed object: 0.5–1.5 s. */
+const DECOY_HOLD = [10, 30] as const;
 /** How far the expert's target goes down (m) before a descent's offset drops, of the grasp's 7 cm. */
 const DESCENT_DROP = 0.015;
 const DOWN: Vec3 = [0, 0, -1];
@@ -31,6 +33,8 @@ const DOWN: Vec3 = [0, 0, -1];
 export interface RecoveryOptions {
   /** Offsets in descents too (see above). */
   descents?: boolean;
+  /** The first approach's offset (m): from the instructed object to a decoy (see above). */
+  decoy?: Vec3;
 }
 
 export class RecoveryOffset {
@@ -41,6 +45,7 @@ export class RecoveryOffset {
   private lastTool: Vec3 | null = null;
   /** In a descent: the height (m) of the expert's target when it began; null at a hover. */
   private descentZ: number | null = null;
+  private decoyUsed = false;
 
   /** `maxM`: largest offset (m); each hover (and descent, with `descents`) draws 25–100 % of it in a random horizontal direction. */
   constructor(
@@ -82,6 +87,12 @@ export class RecoveryOffset {
     this.descentZ = null;
     // Grasp descents only: the jaw is open (a push descends closed, right behind the object).
     const descent = this.options.descents === true && phase === 'descend' && label[NUM_ARM_JOINTS] > 1;
+    if (phase === 'approach' && this.options.decoy && !this.decoyUsed) {
+      this.decoyUsed = true;
+      this.offset = [...this.options.decoy];
+      this.hold = this.rng.int(DECOY_HOLD[0], DECOY_HOLD[1]);
+      return;
+    }
     if ((!HOVER_PHASES.has(phase) && !descent) || this.maxM <= 0) return;
     const r = this.rng.uniform(0.25, 1) * this.maxM;
     const a = this.rng.uniform(0, 2 * Math.PI);

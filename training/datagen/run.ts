@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     recovery: { type: 'int', default: 0, help: 'largest tool offset (cm) held at each hover point and then corrected by the expert (0: none)' },
     'recovery-descents': { type: 'bool', default: false, help: 'with --recovery: offsets in the first 1.5 cm of each grasp descent too, corrected on the way down' },
     'no-randomize': { type: 'bool', default: false, help: 'neutral appearance (no domain randomisation)' },
+    decoy: { type: 'bool', default: false, help: 'the first approach goes over another object (one of the same colour if there is one) and waits there before the expert takes it on to the instructed one (not in push episodes)' },
     'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
   });
   const last = args['seed-start'] + args.episodes - 1;
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   if (args.recovery < 0 || args.recovery > 8) throw new Error('--recovery must be between 0 and 8 cm');
   if (args['recovery-descents'] && args.recovery === 0) throw new Error('--recovery-descents needs --recovery CM');
   if (args.res < 16 || args.res > 256) throw new Error('--res must be between 16 and 256');
-  const opts: GenOptions = { res: args.res, randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'] };
+  const opts: GenOptions = { res: args.res, randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
