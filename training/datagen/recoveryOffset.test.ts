@@ -140,7 +140,7 @@ describe('decoy approaches', () => {
     expect(decoyOffset(episodeSetup(70004, 'push', { res: 64, randomize: true, maxNoiseDeg: 3 }).ep)).toBeNull();
   });
 
-  it('takes the first approach over the decoy and holds it there; later approaches are the expert's own', () => {
+  it("takes the first approach over the decoy and holds it there; later approaches are the expert's own", () => {
     const rec = new RecoveryOffset(new Rng(2, 1), 0, { decoy: [0.05, -0.08, 0] });
     const hover = labelAt([0.2, 0.05, 0.08]);
     let over = 0;
