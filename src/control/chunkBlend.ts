@@ -15,6 +15,8 @@ export class ChunkBlend {
   private source: number | null = null;
   private offset: number[] | null = null;
   private age = 0;
+  /** After a hold the next action starts a hand-over whatever chunk it comes from. */
+  private resume = false;
 
   constructor(
     /** Ticks over which the hand-over offset fades (0: off). */
@@ -29,16 +31,18 @@ export class ChunkBlend {
     this.last = this.step = this.offset = null;
     this.source = null;
     this.age = 0;
+    this.resume = false;
   }
 
   /** The action to send for `proposed`, which came from the chunk that started at tick `source`. */
   apply(proposed: readonly number[], source: number): number[] {
     const out = proposed.slice();
-    if (this.ticks > 0 && this.last && this.step && this.source !== null && !(source === this.source) && out.length === this.last.length) {
+    if (this.ticks > 0 && this.last && this.step && (this.resume || (this.source !== null && source !== this.source)) && out.length === this.last.length) {
       this.offset = out.map((v, i) => (this.blends(i) ? this.last![i] + this.step![i] - v : 0));
       this.age = 0;
     }
     this.source = source;
+    this.resume = false;
     if (this.offset) {
       const w = 1 - this.age / this.ticks;
       for (let i = 0; i < out.length; i++) out[i] += w * this.offset[i];
@@ -55,7 +59,7 @@ export class ChunkBlend {
     this.last = at.slice();
     this.step = at.map(() => 0);
     this.offset = null;
-    this.source = Number.NaN;
+    this.resume = true;
   }
 
   private blends(i: number): boolean {
