@@ -61,7 +61,7 @@ def rebuild(model_dir):
     if absent:
         raise SystemExit(f"{model_dir}: missing {', '.join(absent)}")
     vocab = len(json.load(open(os.path.join(model_dir, policy["tokenizer"]["path"], "tokenizer.json")))["model"]["vocab"])
-    chunk, res, max_length = policy["chunk"]["length"], policy["cameras"][0]["width"], policy["tokenizer"]["max_length"]
+    chunk, res, max_length = policy["chunk"]["length"], camera_resolutions(policy), policy["tokenizer"]["max_length"]
     log_path = os.path.join(model_dir, "train_log.json")
     lean = bool(json.load(open(log_path))["args"].get("lean", False)) if os.path.isfile(log_path) else False
     net = tm.BinsPolicy(vocab, chunk, lean=lean) if head == "bins" else tm.FlowPolicy(vocab, chunk, lean=lean)
@@ -98,6 +98,14 @@ def rebuild(model_dir):
     return net, policy, head, {k: v for k, v in state.items() if not k.startswith("aux.")}, lean
 
 
+def camera_resolutions(policy):
+    """{"front": px, "wrist": px}: each camera's square input size, as train.py's export takes it."""
+    res = {c["name"]: c["width"] for c in policy["cameras"]}
+    if set(res) != {"front", "wrist"} or any(c["width"] != c["height"] for c in policy["cameras"]):
+        raise SystemExit(f"cameras {[(c['name'], c['width'], c['height']) for c in policy['cameras']]}: tabletop-mini takes a square front and wrist camera")
+    return res
+
+
 def manifest_stats(policy):
     """The normalisation the weights were trained with, as train.py's stats() names it: a resumed run must keep it."""
     st = {"state_mean": policy["state"]["mean"], "state_std": policy["state"]["std"]}
@@ -114,7 +122,7 @@ def parity_error(net, head, model_dir, res):
     output exceeds 1 in magnitude (as training/parity.ts measures the ONNX graphs)."""
     par = json.load(open(os.path.join(model_dir, "parity.json")))
     inp = par["inputs"]
-    x = [torch.tensor(inp[n], dtype=torch.float32).view(1, 3, res, res) for n in ("image_front", "image_wrist")]
+    x = [torch.tensor(inp[f"image_{c}"], dtype=torch.float32).view(1, 3, res[c], res[c]) for c in ("front", "wrist")]
     x += [torch.tensor(inp[n], dtype=torch.int64).view(1, -1) for n in ("input_ids", "attention_mask")]
     x.append(torch.tensor(inp["state"], dtype=torch.float32).view(1, 6))
     with torch.no_grad():
@@ -138,12 +146,12 @@ def main(argv=None):
     p.add_argument("--tolerance", type=float, default=1e-4, help="largest allowed error against parity.json's outputs (relative above 1)")
     args = p.parse_args(argv)
     net, policy, head, state, lean = rebuild(args.model)
-    err = parity_error(net, head, args.model, policy["cameras"][0]["width"])
+    err = parity_error(net, head, args.model, camera_resolutions(policy))
     if not err <= args.tolerance:
         raise SystemExit(f"the rebuilt model differs from the export's saved outputs by {err:.3g} (> {args.tolerance})")
     mask = policy["action"].get("relative_to_state", [False] * 6)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.save({"head": head, "lean": lean, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "rebuilt_from": os.path.abspath(args.model)}, args.out)
+    torch.save({"head": head, "lean": lean, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "resolutions": camera_resolutions(policy), "rebuilt_from": os.path.abspath(args.model)}, args.out)
     print(f"rebuilt {head} checkpoint ({len(state)} tensors, parity error {err:.2e}) → {args.out}", flush=True)
 
 

@@ -157,4 +157,39 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
     // A folder that is not an exported model says what is missing.
     expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', data, '--out', join(work, 'never.pt')])).toThrow(/no policy\.json \(not an exported model folder\)/);
   }, 300_000);
+
+  it('records the front camera at its own resolution, and resumes a run at it beside a teacher at the old one', async () => {
+    // The convolutions and heatmap readouts fit any image size: weights trained at 32 px go on at 48.
+    const mixed = join(work, 'demos-mixed');
+    run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--seed-start', '5', '--task', 'push', '--res', String(RES), '--front-res', '48', '--out', mixed]);
+    const dir = join(mixed, 'episode_0000005');
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+    expect(meta.resolutions).toEqual({ front: 48, wrist: RES });
+    expect(statSync(join(dir, 'front.u8')).size).toBe(meta.steps * 48 * 48 * 3);
+    expect(statSync(join(dir, 'wrist.u8')).size).toBe(meta.steps * RES * RES * 3);
+    // The same scene as the 32 px recording, only sharper: the same steps and joint states.
+    const before = join(data, 'episode_0000005');
+    expect(meta.steps).toBe(JSON.parse(readFileSync(join(before, 'meta.json'), 'utf8')).steps);
+    expect(readFileSync(join(dir, 'state.f32')).equals(readFileSync(join(before, 'state.f32')))).toBe(true);
+    const out = join(work, 'flow-mixed');
+    const log = run('/usr/bin/python3', ['training/train.py', '--data', mixed, '--tokenizer', tok, '--out', out, '--head', 'flow', '--steps', '2', '--batch', '4', '--threads', '1', '--resume', join(work, 'flow', 'checkpoint.pt'), '--distill', '0.5']);
+    expect(log).toMatch(/--distill: the teacher sees the cameras at \{'front': 32, 'wrist': 32\}, the student at \{'front': 48, 'wrist': 32\}/);
+    const distill = Number(/step\s+0 .* distill (\S+)/.exec(log)?.[1]);
+    expect(Number.isFinite(distill) && distill >= 0).toBe(true);
+    const policy = JSON.parse(readFileSync(join(out, 'policy.json'), 'utf8'));
+    expect(policy.cameras.map((c: { name: string; width: number; height: number }) => [c.name, c.width, c.height])).toEqual([['front', 48, 48], ['wrist', RES, RES]]);
+    const errors = await checkParity(out);
+    for (const e of Object.values(errors)) expect(e).toBeLessThan(PARITY_TOLERANCE);
+    const vla = await VlaPolicy.load(new FsModelSource(out), 'wasm');
+    const r = await vla.predictChunk({ images: { front: new Uint8Array(48 * 48 * 4).fill(90), wrist: new Uint8Array(RES * RES * 4).fill(90) }, state: [0, -40, 40, 60, 0, 30], instruction: 'push the red cube to the left' });
+    expect(r.nonFinite).toBe(false);
+    await vla.release();
+    // The rebuilt checkpoint records each camera's size, so a later resume hands the teacher the right one.
+    const rebuilt = join(work, 'flow-mixed-rebuilt.pt');
+    expect(run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', out, '--out', rebuilt])).toMatch(/rebuilt flow checkpoint/);
+    expect(run('/usr/bin/python3', ['-c', 'import sys, json, torch; print(json.dumps(torch.load(sys.argv[1])["resolutions"]))', rebuilt]).trim()).toBe(`{"front": 48, "wrist": ${RES}}`);
+    // Recordings at two resolutions in one folder are refused, not stacked into a crash mid-run.
+    cpSync(before, join(mixed, 'episode_0000005x'), { recursive: true });
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', mixed, '--tokenizer', tok, '--out', join(work, 'never'), '--head', 'flow', '--steps', '1'])).toThrow(/one resolution per camera/);
+  }, 300_000);
 });

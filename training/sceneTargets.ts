@@ -25,6 +25,8 @@ interface Meta {
   task: unknown;
   steps: number;
   res: number;
+  /** Per camera; absent before the front camera could differ from `res`. */
+  resolutions?: Record<string, number>;
   noiseDeg: number;
   /** Absent in episodes recorded before recovery offsets existed. */
   recoveryCm?: number;
@@ -59,7 +61,7 @@ export interface ReplayResult {
 }
 
 export async function replayTargets(meta: Meta, recordedState: Float32Array, maxNoiseDeg = 3): Promise<ReplayResult> {
-  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true });
+  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, ...(meta.resolutions?.front ? { frontRes: meta.resolutions.front } : {}), randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true });
   if (JSON.stringify(setup.ep.task) !== JSON.stringify(meta.task)) throw new Error(`seed ${meta.seed}: the regenerated task differs from the recorded one`);
   if (setup.noiseDeg !== meta.noiseDeg) throw new Error(`seed ${meta.seed}: noise ${setup.noiseDeg} ≠ recorded ${meta.noiseDeg}`);
   const { ep, driver } = setup;

@@ -36,9 +36,7 @@ describe('shipped models', () => {
       const errors = await checkParity(folder);
       for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(PARITY_TOLERANCE);
       const policy = await VlaPolicy.load(new FsModelSource(folder), 'wasm');
-      const { width, height } = policy.manifest.cameras[0];
-      const px = new Uint8Array(width * height * 4).fill(120);
-      const images = Object.fromEntries(policy.manifest.cameras.map((c) => [c.name, px.slice()]));
+      const images = Object.fromEntries(policy.manifest.cameras.map((c) => [c.name, new Uint8Array(c.width * c.height * 4).fill(120)]));
       const r = await policy.predictChunk({ images, state: [0, -40, 40, 60, 0, 30], instruction: 'put the red cube in the blue bowl' });
       expect(r.nonFinite).toBe(false);
       expect(r.actions).toHaveLength(policy.manifest.chunk.length);

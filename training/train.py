@@ -21,6 +21,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -93,8 +94,9 @@ def load_episodes(folder, tokenizer):
         meta = json.load(open(meta_path))
         if not meta["success"]:
             continue  # demonstrations only from episodes the expert solved
-        n, r = meta["steps"], meta["res"]
-        cams = {c: np.fromfile(os.path.join(d, f"{c}.u8"), dtype=np.uint8).reshape(n, r, r, 3) for c in meta["cameras"]}
+        n = meta["steps"]
+        # Mapped, not read: a few thousand episodes at 96 px outgrow the memory; the page cache keeps what fits.
+        cams = {c: np.memmap(os.path.join(d, f"{c}.u8"), dtype=np.uint8, mode="r", shape=(n, camera_res(meta, c), camera_res(meta, c), 3)) for c in meta["cameras"]}
         state = np.fromfile(os.path.join(d, "state.f32"), dtype="<f4").reshape(n, 6)
         action = np.fromfile(os.path.join(d, "action.f32"), dtype="<f4").reshape(n, 6)
         ids, mask = tokenizer(meta["instruction"])
@@ -107,7 +109,35 @@ def load_episodes(folder, tokenizer):
         eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask, "aux": aux, "targets": targets})
     if not eps:
         raise SystemExit(f"no successful episodes in {folder}")
+    res = resolutions(eps[0]["meta"])
+    for e in eps:
+        if resolutions(e["meta"]) != res:
+            raise SystemExit(f"{folder}: seed {e['meta']['seed']} was recorded at {resolutions(e['meta'])}, others at {res}: one resolution per camera")
     return eps
+
+
+def camera_res(meta, camera):
+    """The square resolution a camera was recorded at (`resolutions` per camera, else `res` for all)."""
+    return meta.get("resolutions", {}).get(camera, meta["res"])
+
+
+def resolutions(meta):
+    return {c: camera_res(meta, c) for c in ("front", "wrist")}
+
+
+class ResizeInputs(nn.Module):
+    """A model trained at other camera resolutions, fed these images resized to its own (area average: the
+    images are normalised linearly, so this is the normalised smaller image). For a teacher at 64 px beside a
+    student at 96."""
+
+    def __init__(self, inner, res):
+        super().__init__()
+        self.inner, self.res = inner, res
+
+    def forward(self, image_front, image_wrist, *rest, **kw):
+        def fit(x, r):
+            return x if x.shape[-1] == r else F.interpolate(x, size=(r, r), mode="area")
+        return self.inner(fit(image_front, self.res["front"]), fit(image_wrist, self.res["wrist"]), *rest, **kw)
 
 
 def chunk_targets(e, t, chunk, mask):
@@ -184,9 +214,8 @@ class Sampler:
         self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
         # Heatmap targets move with the random shift of their image.
         heat = np.stack(heats).copy()
-        res = f.shape[-1]
-        for c, shift in enumerate([f_shift, w_shift]):
-            heat[:, c, :, :2] += shift[:, None, :] / res
+        for c, (shift, img) in enumerate([(f_shift, f), (w_shift, w)]):
+            heat[:, c, :, :2] += shift[:, None, :] / img.shape[-1]
         self.last_heat = torch.tensor(heat, dtype=torch.float32)
         return (
             [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
@@ -315,7 +344,9 @@ def main(argv=None):
             print(f"--resume: keeping the normalisation of {args.resume}", flush=True)
     elif ck is not None and rank == 0:
         print(f"--resume: {args.resume} records no normalisation; using these recordings' statistics", flush=True)
-    res = eps[0]["meta"]["res"]
+    res = resolutions(eps[0]["meta"])
+    if val_eps and resolutions(val_eps[0]["meta"]) != res:
+        raise SystemExit("validation episodes at another resolution")
     vocab = len(tok.vocab)
     net = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
     ema = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
@@ -327,9 +358,9 @@ def main(argv=None):
         if unexpected or any(not k.startswith("aux.") for k in missing):
             raise SystemExit(f"--resume: {args.resume} does not fit this model (missing {missing}, unexpected {unexpected})")
     if args.init_encoder:
-        ck = torch.load(args.init_encoder)
+        ck_enc = torch.load(args.init_encoder)
         # Bins keep the encoder at `encoder.`, flow at `enc.encoder.`: match on what follows.
-        enc = {k.split("encoder.", 1)[1]: v for k, v in ck["model"].items() if "encoder." in k}
+        enc = {k.split("encoder.", 1)[1]: v for k, v in ck_enc["model"].items() if "encoder." in k}
         target = net.encoder if args.head == "bins" else net.enc.encoder
         target.load_state_dict(enc)  # strict: the architectures must match
     ema.load_state_dict(net.state_dict())
@@ -338,6 +369,16 @@ def main(argv=None):
         raise SystemExit("--distill needs --resume CHECKPOINT (the model to stay close to)")
     # The resumed weights, frozen: what the earlier recordings taught.
     teacher = copy.deepcopy(net).eval().requires_grad_(False) if args.distill > 0 else None
+    teacher_res = ck.get("resolutions", res) if teacher is not None else res
+    if teacher is not None and teacher_res != res:
+        # Resuming at another camera resolution (the convolutions and heatmap readouts fit any size): the teacher
+        # still sees the images at the size it learned from.
+        if rank == 0:
+            print(f"--distill: the teacher sees the cameras at {teacher_res}, the student at {res}", flush=True)
+        if args.head == "bins":
+            teacher = ResizeInputs(teacher, teacher_res)
+        else:
+            teacher.enc = ResizeInputs(teacher.enc, teacher_res)
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
@@ -394,7 +435,7 @@ def main(argv=None):
         os.makedirs(args.out, exist_ok=True)
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
         saved_stats = {k: np.asarray(v).tolist() for k, v in st.items()}
-        torch.save({"head": args.head, "lean": args.lean, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats}, os.path.join(args.out, "checkpoint.pt"))
+        torch.save({"head": args.head, "lean": args.lean, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
         sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])
@@ -409,7 +450,7 @@ INPUT_NAMES = ["image_front", "image_wrist", "input_ids", "attention_mask", "sta
 def export_graphs(net, head, res, max_length, chunk, out):
     """The runtime's ONNX graphs of `net`: model.onnx (bins), or encoder.onnx and denoiser.onnx (flow). Shared
     with checkpointFromOnnx.py, which needs the same export to map initializers back to parameters."""
-    example = (torch.zeros(1, 3, res, res), torch.zeros(1, 3, res, res), torch.zeros(1, max_length, dtype=torch.int64),
+    example = (torch.zeros(1, 3, res["front"], res["front"]), torch.zeros(1, 3, res["wrist"], res["wrist"]), torch.zeros(1, max_length, dtype=torch.int64),
                torch.ones(1, max_length, dtype=torch.int64), torch.zeros(1, 6))
     with torch.no_grad():
         if head == "bins":
@@ -450,7 +491,7 @@ def export(net, args, st, res, tok, log, episodes, world, instructions, sample, 
         "robot": "so101",
         "action": {"names": ACTION_NAMES, "units": {"body": "degrees", "gripper": "range_0_100"}, **({"relative_to_state": mask.tolist()} if mask.any() else {})},
         "control_hz": 20, "chunk": {"length": args.chunk},
-        "cameras": [{"name": "front", "input": "image_front", "width": res, "height": res}, {"name": "wrist", "input": "image_wrist", "width": res, "height": res}],
+        "cameras": [{"name": c, "input": f"image_{c}", "width": res[c], "height": res[c]} for c in ("front", "wrist")],
         "image": {"mean": IMAGE_MEAN, "std": IMAGE_STD},
         "tokenizer": {"path": "tokenizer", "max_length": L, "ids_input": "input_ids", "mask_input": "attention_mask", "dtype": "int64",
                       "instructions": instructions},

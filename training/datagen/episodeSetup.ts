@@ -15,6 +15,9 @@ import { RecoveryOffset } from './recoveryOffset';
 
 export interface GenOptions {
   res: number;
+  /** The front camera's resolution when it differs from `res` (the wrist camera's): objects are a few pixels
+   * across in the front view at 64, too few to tell a cube from a cylinder. */
+  frontRes?: number;
   randomize: boolean;
   /** Largest per-episode noise level (degrees) added to the executed body-joint actions. */
   maxNoiseDeg: number;
@@ -35,6 +38,11 @@ export interface EpisodeSetup {
   driver: NoisyDriver;
 }
 
+/** The square resolution a camera records at. */
+export function cameraRes(name: string, opts: Pick<GenOptions, 'res' | 'frontRes'>): number {
+  return name === FRONT_CAMERA.name && opts.frontRes ? opts.frontRes : opts.res;
+}
+
 const FINE_PHASES = new Set(['descend', 'close', 'lower', 'release', 'push']);
 
 export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions): EpisodeSetup {
@@ -45,8 +53,8 @@ export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions)
   const appearance = opts.randomize ? randomAppearance(rng, ids) : NEUTRAL_APPEARANCE;
   const cameras = [FRONT_CAMERA, WRIST_CAMERA].map((s) => ({
     ...(opts.randomize ? jitterCamera(s, rng, s.mount === 'wrist' ? 2 : 6) : s),
-    width: opts.res,
-    height: opts.res,
+    width: cameraRes(s.name, opts),
+    height: cameraRes(s.name, opts),
   }));
   const noiseDeg = opts.maxNoiseDeg > 0 ? rng.pick([0, 0.25, 0.5, 1].map((f) => f * opts.maxNoiseDeg)) : 0;
   // Its own stream: episodes recorded without recovery replay exactly as before.

@@ -21,7 +21,10 @@ export interface EpisodeRecord {
   success: boolean;
   steps: number;
   fps: number;
+  /** The wrist camera's resolution, and the front camera's unless `resolutions` says otherwise. */
   res: number;
+  /** Square resolution per camera. */
+  resolutions: Record<string, number>;
   noiseDeg: number;
   /** Largest recovery offset (cm); 0: none. */
   recoveryCm: number;
@@ -29,7 +32,7 @@ export interface EpisodeRecord {
   recoveryDescents: boolean;
   /** The first approach went over another object first. */
   decoy: boolean;
-  /** base64 of uint8 [steps, res, res, 3] per camera. */
+  /** base64 of uint8 [steps, r, r, 3] per camera, r its entry in `resolutions`. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
   state: string;
@@ -57,13 +60,13 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const frames: Record<string, Uint8Array[]> = Object.fromEntries(specs.map((s) => [s.name, []]));
   const states: number[] = [];
   const actions: number[] = [];
-  const px = opts.res * opts.res;
-  const rgba = new Uint8Array(px * 4);
+  const rgba = new Uint8Array(Math.max(...specs.map((s) => s.width * s.height)) * 4);
   let steps = 0;
   while (world.time < limit && monitor.status !== 'success') {
     tabletop.update(world.snapshot());
     // The lights and objects are the same for every camera of a frame: draw the shadow map once (byte-identical images).
     for (const [k, cam] of cams.entries()) {
+      const px = cam.spec.width * cam.spec.height;
       cam.capture(renderer, rgba, k > 0);
       const rgb = new Uint8Array(px * 3);
       for (let i = 0, j = 0; i < px; i++, j += 4) {
@@ -87,9 +90,10 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   world.dispose();
   const images: Record<string, string> = {};
   for (const [name, list] of Object.entries(frames)) {
-    const all = new Uint8Array(list.length * px * 3);
+    const size = list[0]?.length ?? 0;
+    const all = new Uint8Array(list.length * size);
     list.forEach((f, i) => {
-      all.set(f, i * px * 3);
+      all.set(f, i * size);
     });
     images[name] = base64(all);
   }
@@ -102,6 +106,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     steps,
     fps: world.config.controlHz,
     res: opts.res,
+    resolutions: Object.fromEntries(specs.map((s) => [s.name, s.width])),
     noiseDeg,
     recoveryCm: opts.recoveryCm ?? 0,
     recoveryDescents: opts.recoveryDescents === true,

@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     'seed-start': { type: 'int', default: 0, help: 'first seed' },
     out: { type: 'string', default: 'data/demos', help: 'output folder' },
     res: { type: 'int', default: 96, help: 'policy-camera resolution (square)' },
+    'front-res': { type: 'int', default: 0, help: 'the front camera at this resolution instead (0: --res)' },
     task: { type: 'string', default: '', help: `one family: ${TASK_FAMILIES.join(', ')}` },
     noise: { type: 'int', default: 3, help: 'largest DART noise level, degrees' },
     recovery: { type: 'int', default: 0, help: 'largest tool offset (cm) held at each hover point and then corrected by the expert (0: none)' },
@@ -35,8 +36,10 @@ async function main(): Promise<void> {
   if (args.task && !TASK_FAMILIES.includes(args.task as TaskFamily)) throw new Error(`unknown task family "${args.task}"`);
   if (args.recovery < 0 || args.recovery > 8) throw new Error('--recovery must be between 0 and 8 cm');
   if (args['recovery-descents'] && args.recovery === 0) throw new Error('--recovery-descents needs --recovery CM');
-  if (args.res < 16 || args.res > 256) throw new Error('--res must be between 16 and 256');
-  const opts: GenOptions = { res: args.res, randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy };
+  for (const k of ['res', 'front-res'] as const) {
+    if ((k === 'res' || args[k] !== 0) && (args[k] < 16 || args[k] > 256)) throw new Error(`--${k} must be between 16 and 256`);
+  }
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
