@@ -344,9 +344,7 @@ def main(argv=None):
             print(f"--resume: keeping the normalisation of {args.resume}", flush=True)
     elif ck is not None and rank == 0:
         print(f"--resume: {args.resume} records no normalisation; using these recordings' statistics", flush=True)
-    res = resolutions(eps[0]["meta"])
-    if val_eps and resolutions(val_eps[0]["meta"]) != res:
-        raise SystemExit("validation episodes at another resolution")
+    res = resolutions(eps[0]["meta"])  # one per camera for every episode (load_episodes)
     vocab = len(tok.vocab)
     net = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
     ema = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
@@ -369,6 +367,7 @@ def main(argv=None):
         raise SystemExit("--distill needs --resume CHECKPOINT (the model to stay close to)")
     # The resumed weights, frozen: what the earlier recordings taught.
     teacher = copy.deepcopy(net).eval().requires_grad_(False) if args.distill > 0 else None
+    # A checkpoint from before cameras could differ records none: it was trained at these recordings' sizes.
     teacher_res = ck.get("resolutions", res) if teacher is not None else res
     if teacher is not None and teacher_res != res:
         # Resuming at another camera resolution (the convolutions and heatmap readouts fit any size): the teacher
