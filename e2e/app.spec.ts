@@ -15,8 +15,8 @@ test.describe('playground', () => {
     expect(viewer.std).toBeGreaterThan(10);
     expect(front.std).toBeGreaterThan(10);
     expect(wrist.std).toBeGreaterThan(5);
-    expect(front.width).toBe(64);
-    expect(front.height).toBe(64);
+    expect(front.width).toBe(96);
+    expect(front.height).toBe(96);
     // Three different viewpoints: no two images alike.
     expect(meanAbsDiff(viewer.thumb, front.thumb)).toBeGreaterThan(8);
     expect(meanAbsDiff(front.thumb, wrist.thumb)).toBeGreaterThan(8);

@@ -3,8 +3,8 @@ import { collectErrors } from './helpers';
 
 /**
  * A held-out seed (never used in training) where `npm run eval -- --model models/tabletop-mini-flow --task pick
- * --sync` sees the default model succeed, in 4.5 s of sim time (the round-3 weights solved it too, also with
- * noise_scale 0: it does not hang on one lucky noise draw). This proves the whole loop (pixels, joints and
+ * --sync` sees the default model succeed, in 4.5 s of sim time (round 3's and round 4's weights solved it too, and
+ * round 11's also with noise_scale 0: it does not hang on one lucky noise draw). This proves the whole loop (pixels, joints and
  * words in; actions out; success judged by the sim) with the shipped model in the app; the success rate over
  * many held-out seeds is `npm run eval`'s to measure.
  */
@@ -28,8 +28,9 @@ test.describe('built-in policy', () => {
     // The preview server sends COOP/COEP, as a host should: the page is isolated and WASM gets threads.
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
     await expect(page.getByTestId('hud-reason')).toContainText(/\d threads/);
-    // The policy's cameras are 64×64: the insets show exactly what it sees.
-    await expect(page.getByTestId('inset-front')).toHaveAttribute('width', '64');
+    // The policy's front camera is 96×96 and its wrist camera 64×64: the insets show exactly what it sees.
+    await expect(page.getByTestId('inset-front')).toHaveAttribute('width', '96');
+    await expect(page.getByTestId('inset-wrist')).toHaveAttribute('width', '64');
     await expect(page.getByTestId('trained-phrasings').locator('li').first()).toContainText('{colour}', { useInnerText: false });
 
     await page.getByTestId('instruction').fill('kindly put the red cube in the blue bowl');
