@@ -39,7 +39,9 @@ test('records two expert episodes and exports a LeRobotDataset v3.0 zip that rea
   ]);
   const front = ds.info.features['observation.images.front'];
   expect(['video', 'image']).toContain(front.dtype);
-  expect(front.shape).toEqual([64, 64, 3]);
+  // At the built-in model's camera sizes: front 96×96, wrist 64×64.
+  expect(front.shape).toEqual([96, 96, 3]);
+  expect(ds.info.features['observation.images.wrist'].shape).toEqual([64, 64, 3]);
   if (front.dtype === 'image') await expect(page.getByTestId('export-message')).toContainText('PNG frames');
   else expect([...ds.files.keys()].some((p) => p.startsWith('videos/observation.images.front/') && p.endsWith('.mp4'))).toBe(true);
   const ep = await readEpisodeFrames(ds, 1);
