@@ -146,12 +146,13 @@ def main(argv=None):
     p.add_argument("--tolerance", type=float, default=1e-4, help="largest allowed error against parity.json's outputs (relative above 1)")
     args = p.parse_args(argv)
     net, policy, head, state, lean = rebuild(args.model)
-    err = parity_error(net, head, args.model, camera_resolutions(policy))
+    res = camera_resolutions(policy)
+    err = parity_error(net, head, args.model, res)
     if not err <= args.tolerance:
         raise SystemExit(f"the rebuilt model differs from the export's saved outputs by {err:.3g} (> {args.tolerance})")
     mask = policy["action"].get("relative_to_state", [False] * 6)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.save({"head": head, "lean": lean, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "resolutions": camera_resolutions(policy), "rebuilt_from": os.path.abspath(args.model)}, args.out)
+    torch.save({"head": head, "lean": lean, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "resolutions": res, "rebuilt_from": os.path.abspath(args.model)}, args.out)
     print(f"rebuilt {head} checkpoint ({len(state)} tensors, parity error {err:.2e}) → {args.out}", flush=True)
 
 

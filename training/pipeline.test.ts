@@ -167,7 +167,7 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
     expect(meta.resolutions).toEqual({ front: 48, wrist: RES });
     expect(statSync(join(dir, 'front.u8')).size).toBe(meta.steps * 48 * 48 * 3);
     expect(statSync(join(dir, 'wrist.u8')).size).toBe(meta.steps * RES * RES * 3);
-    // The same scene as the 32 px recording, only sharper: the same steps and joint states.
+    // The same scene as the 32 px recording, seen by a sharper front camera: the same steps and joint states.
     const before = join(data, 'episode_0000005');
     expect(meta.steps).toBe(JSON.parse(readFileSync(join(before, 'meta.json'), 'utf8')).steps);
     expect(readFileSync(join(dir, 'state.f32')).equals(readFileSync(join(before, 'state.f32')))).toBe(true);
