@@ -34,6 +34,8 @@ interface Meta {
   recoveryDescents?: boolean;
   /** Absent in episodes recorded before decoy approaches existed. */
   decoy?: boolean;
+  /** Absent in episodes recorded before misaimed stacks existed. */
+  misaimCm?: number;
   cameras: string[];
 }
 
@@ -61,7 +63,7 @@ export interface ReplayResult {
 }
 
 export async function replayTargets(meta: Meta, recordedState: Float32Array, maxNoiseDeg = 3): Promise<ReplayResult> {
-  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, ...(meta.resolutions?.front ? { frontRes: meta.resolutions.front } : {}), randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true });
+  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, ...(meta.resolutions?.front ? { frontRes: meta.resolutions.front } : {}), randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true, misaimCm: meta.misaimCm ?? 0 });
   if (JSON.stringify(setup.ep.task) !== JSON.stringify(meta.task)) throw new Error(`seed ${meta.seed}: the regenerated task differs from the recorded one`);
   if (setup.noiseDeg !== meta.noiseDeg) throw new Error(`seed ${meta.seed}: noise ${setup.noiseDeg} ≠ recorded ${meta.noiseDeg}`);
   const { ep, driver } = setup;
@@ -71,7 +73,7 @@ export async function replayTargets(meta: Meta, recordedState: Float32Array, max
     return new CameraProjector(spec);
   });
   const world = await SimWorld.create(ep.scene);
-  const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz);
+  const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz, setup.expert);
   const out = new Float32Array(meta.steps * cams.length * 2 * 3);
   const start = world.snapshot().objects[ep.task.object].p;
   let stateError = 0;

@@ -27,7 +27,22 @@ export const EXPERT = {
   /** A phase that has not arrived after this long gives up and moves on (s); a retry follows. */
   phaseTimeout: 5,
   maxAttempts: 4,
+  /** A stacked object this far (m) off its base's centre while it comes down is going to land on the edge. */
+  misalignTol: 0.012,
+  /** …and the check starts when its bottom is this close (m) above where it would rest. */
+  misalignCheckZ: 0.02,
+  /** Retreats from misaligned lowerings per attempt. */
+  maxRealigns: 2,
 } as const;
+
+export interface ExpertOptions {
+  /**
+   * The first carry of a stack aims the held object this far (m, horizontal) off the base, as a policy that
+   * misjudged the base would: the lowering then sees the misalignment, goes back up and aims again. Recording
+   * that shows a policy the way out of a lowering that is about to land on the base's edge.
+   */
+  misaim?: Vec3;
+}
 
 const DOWN: Vec3 = [0, 0, -1];
 
@@ -43,6 +58,9 @@ interface Phase {
   settle: number;
   /** Extra condition to finish the phase. */
   until?: () => boolean;
+  /** Checked every tick: true abandons the phase and the rest of the plan for `onAbort`'s. */
+  abort?: () => boolean;
+  onAbort?: () => Phase[];
 }
 
 export class ScriptedExpert {
@@ -56,6 +74,8 @@ export class ScriptedExpert {
   private settleTime = 0;
   private attempts = 0;
   private idleTime = 0;
+  private realigns = 0;
+  private misaim: Vec3 | null;
   private readonly check: TaskMonitor;
   phaseName = 'start';
 
@@ -63,8 +83,10 @@ export class ScriptedExpert {
     readonly task: Task,
     readonly scene: SceneSpec,
     readonly controlHz: number,
+    options: ExpertOptions = {},
   ) {
     this.check = new TaskMonitor(task, scene);
+    this.misaim = options.misaim ?? null;
   }
 
   /** The next action (LeRobot units) for the world as it is now. */
@@ -72,6 +94,13 @@ export class ScriptedExpert {
     const dt = 1 / this.controlHz;
     if (!this.q) this.q = world.arm.q.slice(0, NUM_ARM_JOINTS);
     if (this.phases.length === 0 || this.index >= this.phases.length) this.onPlanEnd(world, dt);
+    const current = this.phases[this.index];
+    if (current.abort?.() && current.onAbort) {
+      this.phases = current.onAbort();
+      this.index = 0;
+      this.phaseTime = 0;
+      this.settleTime = 0;
+    }
     const phase = this.phases[this.index];
     this.phaseName = phase.name;
     this.phaseTime += dt;
@@ -138,6 +167,7 @@ export class ScriptedExpert {
     this.phaseTime = 0;
     this.settleTime = 0;
     this.idleTime = 0;
+    this.realigns = 0;
     const task = this.task;
     const obj = objectById(this.scene, task.object);
     const objPos = (): Vec3 => world.objectState(task.object).p;
@@ -200,24 +230,49 @@ export class ScriptedExpert {
         return [t[0] - p[0], t[1] - p[1], t[2] - p[2]];
       };
       let held: Vec3 = [offset[0], offset[1], graspZ - start[2]];
-      const release = (z: number): Vec3 => [dest[0] + held[0], dest[1] + held[1], z];
       const releaseZ = (): number => dest[2] + held[2];
-      phases.push(
-        {
-          name: 'carry',
-          goal: () => {
-            held = inHand();
-            return release(carryZ);
+      const baseTol = task.family === 'stack' ? EXPERT.misalignTol : Number.POSITIVE_INFINITY;
+      // Going down with the object (still held) off the base's centre: about to land on its edge.
+      const misaligned = (): boolean => {
+        const p = objPos();
+        return this.lifted(world) && p[2] - dest[2] < EXPERT.misalignCheckZ && Math.hypot(p[0] - dest[0], p[1] - dest[1]) > baseTol;
+      };
+      const placing = (aim: Vec3): Phase[] => {
+        const release = (z: number): Vec3 => [aim[0] + held[0], aim[1] + held[1], z];
+        return [
+          {
+            name: 'carry',
+            goal: () => {
+              held = inHand();
+              return release(carryZ);
+            },
+            gripper: closed,
+            speed: fast,
+            settle: 0.1,
+            arc: true,
           },
-          gripper: closed,
-          speed: fast,
-          settle: 0.1,
-          arc: true,
-        },
-        { name: 'lower', goal: () => release(releaseZ()), gripper: closed, speed: slow, settle: 0.2 },
-        { name: 'release', goal: () => release(releaseZ()), gripper: open, speed: slow, settle: 0.4 },
-        { name: 'retreat', goal: () => release(carryZ + 0.02), gripper: open, speed: slow, settle: 0 },
-      );
+          {
+            name: 'lower',
+            goal: () => release(releaseZ()),
+            gripper: closed,
+            speed: slow,
+            settle: 0.2,
+            abort: () => this.realigns < EXPERT.maxRealigns && misaligned(),
+            onAbort: () => {
+              this.realigns++;
+              // Straight back up where it is, then a fresh carry over the base's centre.
+              const t = forwardKinematics(world.arm.q).p;
+              return [{ name: 'realign', goal: () => [t[0], t[1], carryZ], gripper: closed, speed: slow, settle: 0.1 }, ...placing(dest)];
+            },
+          },
+          { name: 'release', goal: () => release(releaseZ()), gripper: open, speed: slow, settle: 0.4 },
+          { name: 'retreat', goal: () => release(carryZ + 0.02), gripper: open, speed: slow, settle: 0 },
+        ];
+      };
+      const misaim = task.family === 'stack' ? this.misaim : null;
+      // Only the first attempt misjudges the base.
+      this.misaim = null;
+      phases.push(...placing(misaim ? [dest[0] + misaim[0], dest[1] + misaim[1], dest[2]] : dest));
     }
     this.phases = phases;
   }

@@ -5,7 +5,7 @@
  */
 import { jitterCamera, NEUTRAL_APPEARANCE, randomAppearance, type Appearance } from '../../src/render/appearance';
 import { FRONT_CAMERA, type PolicyCameraSpec, WRIST_CAMERA } from '../../src/render/cameraSpec';
-import type { ScriptedExpert } from '../../src/sim/expert';
+import type { ExpertOptions, ScriptedExpert } from '../../src/sim/expert';
 import { NUM_ARM_JOINTS } from '../../src/sim/kinematics';
 import type { Vec3 } from '../../src/sim/math';
 import { Rng } from '../../src/sim/rng';
@@ -27,6 +27,8 @@ export interface GenOptions {
   recoveryDescents?: boolean;
   /** The first approach goes over another object first (recoveryOffset.ts, decoyObject). */
   decoy?: boolean;
+  /** Largest misaim (cm) of a stack's first carry, which the expert then retreats from (expert.ts ExpertOptions). */
+  misaimCm?: number;
 }
 
 export interface EpisodeSetup {
@@ -36,6 +38,7 @@ export interface EpisodeSetup {
   cameras: PolicyCameraSpec[];
   noiseDeg: number;
   driver: NoisyDriver;
+  expert: ExpertOptions;
 }
 
 /** The square resolution a camera records at. */
@@ -43,7 +46,7 @@ export function cameraRes(name: string, opts: Pick<GenOptions, 'res' | 'frontRes
   return name === FRONT_CAMERA.name && opts.frontRes ? opts.frontRes : opts.res;
 }
 
-const FINE_PHASES = new Set(['descend', 'close', 'lower', 'release', 'push']);
+const FINE_PHASES = new Set(['descend', 'close', 'lower', 'realign', 'release', 'push']);
 
 export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions): EpisodeSetup {
   const ep = generateEpisode(seed, family);
@@ -63,7 +66,16 @@ export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions)
     opts.recoveryCm || decoy
       ? new RecoveryOffset(new Rng(seed, 0x5ec0), (opts.recoveryCm ?? 0) / 100, { descents: opts.recoveryDescents === true, ...(decoy ? { decoy } : {}) })
       : null;
-  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery) };
+  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery), expert: expertOptions(seed, ep, opts.misaimCm ?? 0) };
+}
+
+/** A stack's misaim: 50–100 % of `maxCm` in a random direction, from a stream of its own (other episodes replay as before). */
+export function expertOptions(seed: number, ep: Episode, maxCm: number): ExpertOptions {
+  if (maxCm <= 0 || ep.task.family !== 'stack') return {};
+  const rng = new Rng(seed, 0x415e);
+  const r = (rng.uniform(0.5, 1) * maxCm) / 100;
+  const a = rng.uniform(0, 2 * Math.PI);
+  return { misaim: [r * Math.cos(a), r * Math.sin(a), 0] };
 }
 
 /**

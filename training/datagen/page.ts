@@ -32,6 +32,8 @@ export interface EpisodeRecord {
   recoveryDescents: boolean;
   /** The first approach went over another object first. */
   decoy: boolean;
+  /** Largest misaim (cm) of a stack's first carry; 0: none. */
+  misaimCm: number;
   /** base64 of uint8 [steps, r, r, 3] per camera, r its entry in `resolutions`. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
@@ -50,11 +52,11 @@ function base64(bytes: Uint8Array): string {
 async function generate(seed: number, family: TaskFamily, opts: GenOptions): Promise<EpisodeRecord> {
   renderer ??= new THREE.WebGLRenderer({ canvas: document.createElement('canvas'), antialias: false });
   renderer.shadowMap.enabled = true;
-  const { ep, instruction, appearance, cameras: specs, noiseDeg, driver } = episodeSetup(seed, family, opts);
+  const { ep, instruction, appearance, cameras: specs, noiseDeg, driver, expert: expertOpts } = episodeSetup(seed, family, opts);
   const world = await SimWorld.create(ep.scene);
   const tabletop = new TabletopScene(ep.scene, appearance);
   const cams = specs.map((s) => new PolicyCamera(s, tabletop));
-  const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz);
+  const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz, expertOpts);
   const monitor = new TaskMonitor(ep.task, ep.scene);
   const limit = TIME_LIMIT[family];
   const frames: Record<string, Uint8Array[]> = Object.fromEntries(specs.map((s) => [s.name, []]));
@@ -111,6 +113,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     recoveryCm: opts.recoveryCm ?? 0,
     recoveryDescents: opts.recoveryDescents === true,
     decoy: opts.decoy === true,
+    misaimCm: opts.misaimCm ?? 0,
     images,
     state: base64(new Uint8Array(new Float32Array(states).buffer)),
     action: base64(new Uint8Array(new Float32Array(actions).buffer)),

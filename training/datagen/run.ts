@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -29,17 +29,19 @@ async function main(): Promise<void> {
     'recovery-descents': { type: 'bool', default: false, help: 'with --recovery: offsets in the first 1.5 cm of each grasp descent too, corrected on the way down' },
     'no-randomize': { type: 'bool', default: false, help: 'neutral appearance (no domain randomisation)' },
     decoy: { type: 'bool', default: false, help: 'the first approach goes over another object (one of the same colour if there is one) and waits there before the expert takes it on to the instructed one (not in push episodes)' },
+    misaim: { type: 'int', default: 0, help: "largest misaim (cm) of each stack's first carry: the expert lowers off the base's centre, sees it, goes back up and aims again (0: none)" },
     'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
   });
   const last = args['seed-start'] + args.episodes - 1;
   if (last >= EVAL_SEED_START) throw new Error(`seeds ${EVAL_SEED_START} and up are reserved for evaluation: use seeds below ${EVAL_SEED_START}`);
   if (args.task && !TASK_FAMILIES.includes(args.task as TaskFamily)) throw new Error(`unknown task family "${args.task}"`);
   if (args.recovery < 0 || args.recovery > 8) throw new Error('--recovery must be between 0 and 8 cm');
+  if (args.misaim < 0 || args.misaim > 6) throw new Error('--misaim must be between 0 and 6 cm');
   if (args['recovery-descents'] && args.recovery === 0) throw new Error('--recovery-descents needs --recovery CM');
   for (const k of ['res', 'front-res'] as const) {
     if ((k === 'res' || args[k] !== 0) && (args[k] < 16 || args[k] > 256)) throw new Error(`--${k} must be between 16 and 256`);
   }
-  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy };
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
