@@ -231,11 +231,12 @@ export class ScriptedExpert {
       };
       let held: Vec3 = [offset[0], offset[1], graspZ - start[2]];
       const releaseZ = (): number => dest[2] + held[2];
-      const baseTol = task.family === 'stack' ? EXPERT.misalignTol : Number.POSITIVE_INFINITY;
-      // Going down with the object (still held) off the base's centre: about to land on its edge.
+      // A stack coming down with the object (still held) off the base's centre: about to land on its edge. (A bowl
+      // is wide enough not to need it.)
       const misaligned = (): boolean => {
+        if (task.family !== 'stack' || !this.lifted(world)) return false;
         const p = objPos();
-        return this.lifted(world) && p[2] - dest[2] < EXPERT.misalignCheckZ && Math.hypot(p[0] - dest[0], p[1] - dest[1]) > baseTol;
+        return p[2] - dest[2] < EXPERT.misalignCheckZ && Math.hypot(p[0] - dest[0], p[1] - dest[1]) > EXPERT.misalignTol;
       };
       const placing = (aim: Vec3): Phase[] => {
         const release = (z: number): Vec3 => [aim[0] + held[0], aim[1] + held[1], z];
