@@ -45,6 +45,10 @@ export interface ExpertOptions {
 }
 
 const DOWN: Vec3 = [0, 0, -1];
+/** A pick lifts the object's centre this far (m) above where it rested: well past the 5 cm the task asks for. */
+const PICK_LIFT = 0.085;
+/** An object this close (m) to the tool point, horizontally and vertically, is in the hand. */
+const HOLD_REACH = 0.04;
 
 interface Phase {
   name: string;
@@ -160,6 +164,17 @@ export class ScriptedExpert {
     return world.objectState(this.task.object).p[2] > o.height / 2 + 0.02;
   }
 
+  /**
+   * The instructed object is off the table, between the jaws, and the jaws are commanded shut: someone (a
+   * policy the expert takes over from) is holding it.
+   */
+  private holding(world: SimWorld): boolean {
+    if (!this.lifted(world)) return false;
+    const p = world.objectState(this.task.object).p;
+    const t = forwardKinematics(world.arm.q).p;
+    return Math.hypot(p[0] - t[0], p[1] - t[1]) < HOLD_REACH && Math.abs(p[2] - t[2]) < HOLD_REACH && world.jointTargets()[NUM_ARM_JOINTS] < EXPERT.open / 2;
+  }
+
   /** Build the phase list for the task from the object's current pose. */
   private plan(world: SimWorld): void {
     this.attempts++;
@@ -203,16 +218,30 @@ export class ScriptedExpert {
       return;
     }
 
-    this.yaw = this.graspYaw(world, start);
-    const offset = this.graspOffset(world, [start[0], start[1], graspZ], obj.size);
-    const grasp: Vec3 = [start[0] + offset[0], start[1] + offset[1], graspZ];
-    const phases: Phase[] = [
-      { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0, arc: true },
-      { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
-      { name: 'close', goal: () => grasp, gripper: closed, speed: slow, settle: 0.5 },
-      // Pick tasks lift well past the 5 cm the task asks for, so a little slip in the hand cannot fail it.
-      { name: 'lift', goal: () => above(grasp, task.family === 'pick' ? graspZ + 0.085 : carryZ), gripper: closed, speed: slow, settle: 0.1 },
-    ];
+    const phases: Phase[] = [];
+    // Where the tool holds the object relative to its centre; measured again while carrying it.
+    let held: Vec3;
+    if (this.holding(world)) {
+      // Taking over mid-task (from a policy, or a retry) with the object already in the hand: carry on from
+      // here rather than open the jaws and grasp it again.
+      const tool = forwardKinematics(world.arm.q).p;
+      this.yaw = toolYaw(forwardKinematics(world.arm.q));
+      held = sub(tool, start);
+      const liftZ = task.family === 'pick' ? tool[2] + Math.max(0, obj.height / 2 + PICK_LIFT - start[2]) : Math.max(carryZ, tool[2]);
+      phases.push({ name: 'lift', goal: () => [tool[0], tool[1], liftZ], gripper: closed, speed: slow, settle: 0.1 });
+    } else {
+      this.yaw = this.graspYaw(world, start);
+      const offset = this.graspOffset(world, [start[0], start[1], graspZ], obj.size);
+      const grasp: Vec3 = [start[0] + offset[0], start[1] + offset[1], graspZ];
+      held = [offset[0], offset[1], graspZ - start[2]];
+      phases.push(
+        { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0, arc: true },
+        { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
+        { name: 'close', goal: () => grasp, gripper: closed, speed: slow, settle: 0.5 },
+        // Pick tasks lift well past the 5 cm the task asks for, so a little slip in the hand cannot fail it.
+        { name: 'lift', goal: () => above(grasp, task.family === 'pick' ? graspZ + PICK_LIFT : carryZ), gripper: closed, speed: slow, settle: 0.1 },
+      );
+    }
     if (task.family === 'place' || task.family === 'stack') {
       let dest: Vec3;
       if (task.family === 'place') {
@@ -229,7 +258,6 @@ export class ScriptedExpert {
         const t = forwardKinematics(world.arm.q).p;
         return [t[0] - p[0], t[1] - p[1], t[2] - p[2]];
       };
-      let held: Vec3 = [offset[0], offset[1], graspZ - start[2]];
       const releaseZ = (): number => dest[2] + held[2];
       // A stack coming down with the object (still held) off the base's centre: about to land on its edge. (A bowl
       // is wide enough not to need it.)
