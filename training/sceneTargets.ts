@@ -12,12 +12,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CameraProjector } from '../src/render/cameraProjection';
 import { ScriptedExpert } from '../src/sim/expert';
-import type { Vec3 } from '../src/sim/math';
-import type { SceneSpec } from '../src/sim/scene';
-import { bowlById, SIDE_REGION, SIDE_SIGN, type Task, type TaskFamily } from '../src/sim/tasks';
-import type { SimSnapshot } from '../src/sim/world';
+import type { TaskFamily } from '../src/sim/tasks';
 import { SimWorld } from '../src/sim/world';
 import { episodeSetup } from './datagen/episodeSetup';
+import { taskPoints, writeFrameTargets } from './taskPoints';
 
 interface Meta {
   seed: number;
@@ -36,24 +34,9 @@ interface Meta {
   decoy?: boolean;
   /** Absent in episodes recorded before misaimed stacks existed. */
   misaimCm?: number;
+  /** Ticks a policy drove before the expert took over and recording began (datagen --handover); 0 or absent: none. */
+  handoverTicks?: number;
   cameras: string[];
-}
-
-/** World points of the instructed object and of where it must go, at this instant (`start`: where the object began). */
-export function taskPoints(task: Task, scene: SceneSpec, snap: SimSnapshot, start: Vec3): [Vec3, Vec3] {
-  const obj = snap.objects[task.object].p;
-  switch (task.family) {
-    case 'pick':
-      return [obj, obj];
-    case 'place': {
-      const b = bowlById(scene, task.bowl);
-      return [obj, [b.x, b.y, 0]];
-    }
-    case 'push':
-      return [obj, [start[0], SIDE_SIGN[task.side] * SIDE_REGION.goal, start[2]]];
-    case 'stack':
-      return [obj, snap.objects[task.base].p];
-  }
 }
 
 export interface ReplayResult {
@@ -80,13 +63,7 @@ export async function replayTargets(meta: Meta, recordedState: Float32Array, max
   try {
     for (let t = 0; t < meta.steps; t++) {
       const snap = world.snapshot();
-      const points = taskPoints(ep.task, ep.scene, snap, start);
-      cams.forEach((cam, c) => {
-        points.forEach((p, k) => {
-          const ip = cam.project(p, snap.links.gripper);
-          out.set([ip.u, ip.v, ip.visible ? 1 : 0], ((t * cams.length + c) * 2 + k) * 3);
-        });
-      });
+      writeFrameTargets(out, t, cams, taskPoints(ep.task, ep.scene, snap, start), snap);
       const state = world.jointState();
       for (let j = 0; j < 6; j++) stateError = Math.max(stateError, Math.abs(state[j] - recordedState[t * 6 + j]));
       const { executed } = driver.next(expert, world);
@@ -110,6 +87,8 @@ if (process.argv[1]?.endsWith('sceneTargets.ts')) {
     const metaPath = join(dir, name, 'meta.json');
     if (!existsSync(metaPath) || (!force && existsSync(join(dir, name, 'targets.f32')))) continue;
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Meta;
+    // A policy drove the start of it: no replay of the expert rebuilds that, and the page wrote the targets itself.
+    if (meta.handoverTicks) continue;
     const raw = readFileSync(join(dir, name, 'state.f32'));
     const state = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
     const { targets, stateError } = await replayTargets(meta, state);

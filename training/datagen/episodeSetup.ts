@@ -29,6 +29,8 @@ export interface GenOptions {
   decoy?: boolean;
   /** Largest misaim (cm) of a stack's first carry, which the expert then retreats from (expert.ts ExpertOptions). */
   misaimCm?: number;
+  /** A loaded policy drives for a random 0 to this many seconds before the expert takes over (handover.ts); 0 or absent: the expert from the start. */
+  handoverSeconds?: number;
 }
 
 export interface EpisodeSetup {

@@ -1,15 +1,24 @@
 /**
  * Runs in headless Chromium: the real sim, renderer and scripted expert record one episode — policy-camera
  * images, joint state, the expert's intended action and the instruction — with domain randomisation and
- * DART-style noise on the executed actions (labels stay the expert's corrective actions).
+ * DART-style noise on the executed actions (labels stay the expert's corrective actions). With a policy
+ * loaded and `handoverSeconds` set, the policy drives first and the expert takes over (handover.ts).
  */
 import * as THREE from 'three';
+import { PolicyLoop } from '../../src/control/policyLoop';
+import { makeRobot } from '../../src/control/robot';
+import { defaultSimLimits } from '../../src/control/safety';
+import { PolicyClient } from '../../src/policy/client';
+import type { PolicyInfo } from '../../src/policy/protocol';
+import { CameraProjector } from '../../src/render/cameraProjection';
 import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
 import { ScriptedExpert } from '../../src/sim/expert';
 import { TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
+import { taskPoints, writeFrameTargets } from '../taskPoints';
 import { episodeSetup, type GenOptions } from './episodeSetup';
+import { checkPolicyCameras, handoverTick } from './handover';
 
 export type { GenOptions };
 
@@ -34,6 +43,14 @@ export interface EpisodeRecord {
   decoy: boolean;
   /** Largest misaim (cm) of a stack's first carry; 0: none. */
   misaimCm: number;
+  /** Ticks the policy drove before the expert took over (not recorded); 0: the expert drove from the start. */
+  handoverTicks: number;
+  /** The policy that drove them, or null. */
+  handoverModel: string | null;
+  /** The policy solved the task before the handover: nothing to record (steps 0). */
+  policySolved: boolean;
+  /** With a handover: base64 of float32 heatmap targets [steps, cameras, 2, 3] (sceneTargets.ts's layout). */
+  targets: string | null;
   /** base64 of uint8 [steps, r, r, 3] per camera, r its entry in `resolutions`. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
@@ -42,6 +59,16 @@ export interface EpisodeRecord {
 }
 
 let renderer: THREE.WebGLRenderer | null = null;
+let policy: { client: PolicyClient; info: PolicyInfo } | null = null;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Load the policy that drives before each handover (WASM, as the eval runs it); → its name. */
+async function loadPolicy(url: string): Promise<string> {
+  const client = new PolicyClient();
+  const info = await client.load(url, 'wasm');
+  policy = { client, info };
+  return `${info.name} (${info.manifest.head.type})`;
+}
 
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -56,16 +83,30 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const world = await SimWorld.create(ep.scene);
   const tabletop = new TabletopScene(ep.scene, appearance);
   const cams = specs.map((s) => new PolicyCamera(s, tabletop));
-  const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz, expertOpts);
+  const hz = world.config.controlHz;
   const monitor = new TaskMonitor(ep.task, ep.scene);
-  const limit = TIME_LIMIT[family];
+  const handover = opts.handoverSeconds ? handoverTick(seed, opts.handoverSeconds, hz) : 0;
+  if (handover > 0) {
+    if (!policy) throw new Error('--handover: load a policy first');
+    checkPolicyCameras(policy.info.manifest, specs);
+  }
+  const start = world.snapshot().objects[ep.task.object].p;
+  // The policy's turn: nothing recorded, the world waits for every chunk (sync), as the eval's --sync does.
+  const driven = handover > 0 && policy ? await drivePolicy(policy, world, tabletop, cams, instruction, monitor, handover, seed) : 0;
+  const policySolved = monitor.status === 'success';
+  // The expert plans from the world as the policy left it, and has the family's whole time limit from here.
+  const expert = new ScriptedExpert(ep.task, ep.scene, hz, driven > 0 ? {} : expertOpts);
+  const limit = world.time + TIME_LIMIT[family];
   const frames: Record<string, Uint8Array[]> = Object.fromEntries(specs.map((s) => [s.name, []]));
   const states: number[] = [];
   const actions: number[] = [];
+  const projectors = driven > 0 ? specs.map((s) => new CameraProjector(s)) : [];
+  const targets: Float32Array[] = [];
   const rgba = new Uint8Array(Math.max(...specs.map((s) => s.width * s.height)) * 4);
   let steps = 0;
-  while (world.time < limit && monitor.status !== 'success') {
-    tabletop.update(world.snapshot());
+  while (!policySolved && world.time < limit && monitor.status !== 'success') {
+    const snap = world.snapshot();
+    tabletop.update(snap);
     // The lights and objects are the same for every camera of a frame: draw the shadow map once (byte-identical images).
     for (const [k, cam] of cams.entries()) {
       const px = cam.spec.width * cam.spec.height;
@@ -78,6 +119,11 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
       }
       frames[cam.spec.name].push(rgb);
     }
+    if (projectors.length) {
+      const t = new Float32Array(projectors.length * 2 * 3);
+      writeFrameTargets(t, 0, projectors, taskPoints(ep.task, ep.scene, snap, start), snap);
+      targets.push(t);
+    }
     const state = world.jointState();
     const { label, executed } = driver.next(expert, world);
     states.push(...state);
@@ -85,7 +131,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     world.setAction(executed);
     world.stepControl();
     steps++;
-    monitor.update(world, 1 / world.config.controlHz);
+    monitor.update(world, 1 / hz);
   }
   for (const c of cams) c.dispose();
   tabletop.dispose();
@@ -104,7 +150,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     family,
     instruction,
     task: ep.task,
-    success: monitor.status === 'success',
+    success: !policySolved && monitor.status === 'success',
     steps,
     fps: world.config.controlHz,
     res: opts.res,
@@ -113,11 +159,75 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     recoveryCm: opts.recoveryCm ?? 0,
     recoveryDescents: opts.recoveryDescents === true,
     decoy: opts.decoy === true,
-    misaimCm: opts.misaimCm ?? 0,
+    misaimCm: driven > 0 ? 0 : (opts.misaimCm ?? 0),
+    handoverTicks: driven,
+    handoverModel: driven > 0 && policy ? policy.info.name : null,
+    policySolved,
+    targets: projectors.length ? base64(concat(targets)) : null,
     images,
     state: base64(new Uint8Array(new Float32Array(states).buffer)),
     action: base64(new Uint8Array(new Float32Array(actions).buffer)),
   };
 }
 
-(window as unknown as { __generate: typeof generate }).__generate = generate;
+/**
+ * The policy drives for up to `ticks` control ticks (sync: the world waits for each chunk); → the ticks it drove.
+ * It stops early when it solves the task or runs out of the family's time.
+ */
+async function drivePolicy(
+  p: NonNullable<typeof policy>,
+  world: SimWorld,
+  tabletop: TabletopScene,
+  cams: PolicyCamera[],
+  instruction: string,
+  monitor: TaskMonitor,
+  ticks: number,
+  seed: number,
+): Promise<number> {
+  const m = p.info.manifest;
+  world.setControlHz(m.control_hz);
+  const robot = makeRobot({ type: 'sim', world, limits: defaultSimLimits(m.control_hz) });
+  await robot.connect();
+  const loop = new PolicyLoop(
+    {
+      observe: () => {
+        tabletop.update(world.snapshot());
+        const images = Object.fromEntries(cams.map((cam, k) => [cam.spec.name, cam.capture(renderer as THREE.WebGLRenderer, undefined, k > 0)]));
+        return { images, state: world.jointState() };
+      },
+      // Seeded per episode: the same seed drives the same way.
+      infer: async (obs, s) => {
+        const r = await p.client.infer(obs.images, obs.state, instruction, seed * 1000 + s, {});
+        return { ...r, timings: { ...r.timings } };
+      },
+      robot,
+    },
+    { mode: 'sync', threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble: false, stallTicks: 1 },
+  );
+  const family = monitor.task.family;
+  let tick = 0;
+  try {
+    while (tick < ticks && world.time < TIME_LIMIT[family] && monitor.status !== 'success') {
+      while (loop.tick(tick).waiting) await sleep(1);
+      world.stepControl();
+      tick++;
+      monitor.update(world, 1 / m.control_hz);
+    }
+  } finally {
+    loop.stop();
+  }
+  return tick;
+}
+
+function concat(parts: Float32Array[]): Uint8Array {
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return new Uint8Array(all.buffer);
+}
+
+(window as unknown as { __generate: typeof generate; __loadPolicy: typeof loadPolicy }).__generate = generate;
+(window as unknown as { __loadPolicy: typeof loadPolicy }).__loadPolicy = loadPolicy;

@@ -1,17 +1,21 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--handover MODEL [--handover-seconds S]]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
  * (sameColour.ts): the run walks up from --seed-start, skipping the others, until it has N episodes.
  *
+ * With --handover a policy drives the first 0 to S seconds of each episode and the expert takes over from there
+ * (handover.ts); only the expert's part is recorded, with its heatmap targets (targets.f32) beside it. Episodes
+ * the policy solves before the handover are not written.
+ *
  * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32), and
  * <camera>.u8 ([steps, res, res, 3] RGB).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { openBrowser, startDevServer } from '../../bench/browser';
-import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, type TaskFamily } from '../../src/sim/tasks';
+import { EVAL_SEED_START, generateEpisode, TASK_FAMILIES, TIME_LIMIT, type TaskFamily } from '../../src/sim/tasks';
 import { parseArgs } from '../../tools/args';
 import type { EpisodeRecord, GenOptions } from './page';
 import { hasSameColourDistractor } from './sameColour';
@@ -31,6 +35,8 @@ async function main(): Promise<void> {
     decoy: { type: 'bool', default: false, help: 'the first approach goes over another object (one of the same colour if there is one) and waits there before the expert takes it on to the instructed one (not in push episodes)' },
     misaim: { type: 'int', default: 0, help: "largest misaim (cm) of each stack's first carry: the expert lowers off the base's centre, sees it, goes back up and aims again (0: none)" },
     'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
+    handover: { type: 'string', default: '', help: 'model folder (inside this project): it drives the start of each episode, then the expert takes over and only that is recorded (DAgger)' },
+    'handover-seconds': { type: 'int', default: 12, help: 'with --handover: the expert takes over after a random 0 to this many seconds' },
   });
   const last = args['seed-start'] + args.episodes - 1;
   if (last >= EVAL_SEED_START) throw new Error(`seeds ${EVAL_SEED_START} and up are reserved for evaluation: use seeds below ${EVAL_SEED_START}`);
@@ -41,7 +47,12 @@ async function main(): Promise<void> {
   for (const k of ['res', 'front-res'] as const) {
     if ((k === 'res' || args[k] !== 0) && (args[k] < 16 || args[k] > 256)) throw new Error(`--${k} must be between 16 and 256`);
   }
-  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim };
+  const handover = args.handover ? relative(process.cwd(), resolve(args.handover)) : '';
+  if (handover.startsWith('..')) throw new Error('--handover must be a model folder inside this project (the dev server serves it)');
+  // The policy must hand over before the shortest time limit of the families it runs.
+  const shortest = Math.min(...(args.task ? [args.task as TaskFamily] : TASK_FAMILIES).map((f) => TIME_LIMIT[f]));
+  if (handover && (args['handover-seconds'] < 1 || args['handover-seconds'] >= shortest)) throw new Error(`--handover-seconds must be between 1 and ${shortest - 1}`);
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, ...(handover ? { handoverSeconds: args['handover-seconds'] } : {}) };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
@@ -49,9 +60,14 @@ async function main(): Promise<void> {
   try {
     await page.goto(`${origin}/training/datagen/page.html`);
     await page.waitForFunction(() => typeof (window as unknown as { __generate?: unknown }).__generate === 'function', null, { timeout: 60_000 });
+    if (handover) {
+      const name = await page.evaluate((url) => (window as unknown as { __loadPolicy: (u: string) => Promise<string> }).__loadPolicy(url), `/${handover.split('\\').join('/')}/`);
+      console.log(`the expert takes over from ${name} after 0 to ${args['handover-seconds']} s`);
+    }
     const t0 = performance.now();
     let frames = 0;
     let ok = 0;
+    let solvedByPolicy = 0;
     let seed = args['seed-start'] - 1;
     for (let i = 0; i < args.episodes; i++) {
       const family = (args.task || TASK_FAMILIES[i % TASK_FAMILIES.length]) as TaskFamily;
@@ -60,25 +76,31 @@ async function main(): Promise<void> {
         ([s, f, o]) => (window as unknown as { __generate: (s: number, f: string, o: GenOptions) => Promise<EpisodeRecord> }).__generate(s, f, o),
         [seed, family, opts] as [number, string, GenOptions],
       )) as EpisodeRecord;
-      const dir = join(args.out, `episode_${String(seed).padStart(7, '0')}`);
-      mkdirSync(dir, { recursive: true });
-      for (const [cam, b64] of Object.entries(rec.images)) writeFileSync(join(dir, `${cam}.u8`), Buffer.from(b64, 'base64'));
-      writeFileSync(join(dir, 'state.f32'), Buffer.from(rec.state, 'base64'));
-      writeFileSync(join(dir, 'action.f32'), Buffer.from(rec.action, 'base64'));
-      const { images: _i, state: _s, action: _a, ...meta } = rec;
-      writeFileSync(join(dir, 'meta.json'), `${JSON.stringify({ ...meta, cameras: Object.keys(rec.images) }, null, 1)}\n`);
+      if (rec.policySolved) solvedByPolicy++;
+      else writeEpisode(join(args.out, `episode_${String(seed).padStart(7, '0')}`), rec);
       frames += rec.steps;
       if (rec.success) ok++;
       const secs = (performance.now() - t0) / 1000;
       const done = i + 1;
       const bar = '#'.repeat(Math.round((done / args.episodes) * 30)).padEnd(30, '.');
-      process.stdout.write(`\r[${bar}] ${done}/${args.episodes} episodes, ${ok} successful, ${(frames / secs).toFixed(1)} frames/s  `);
+      const policy = handover ? `, ${solvedByPolicy} solved by the policy first` : '';
+      process.stdout.write(`\r[${bar}] ${done}/${args.episodes} episodes, ${ok} successful${policy}, ${(frames / secs).toFixed(1)} frames/s  `);
     }
     process.stdout.write(args['same-colour'] ? `\nlast seed ${seed}\n` : '\n');
   } finally {
     await browser.close();
     await server.close();
   }
+}
+
+function writeEpisode(dir: string, rec: EpisodeRecord): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [cam, b64] of Object.entries(rec.images)) writeFileSync(join(dir, `${cam}.u8`), Buffer.from(b64, 'base64'));
+  writeFileSync(join(dir, 'state.f32'), Buffer.from(rec.state, 'base64'));
+  writeFileSync(join(dir, 'action.f32'), Buffer.from(rec.action, 'base64'));
+  if (rec.targets) writeFileSync(join(dir, 'targets.f32'), Buffer.from(rec.targets, 'base64'));
+  const { images: _i, state: _s, action: _a, targets: _t, ...meta } = rec;
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify({ ...meta, cameras: Object.keys(rec.images) }, null, 1)}\n`);
 }
 
 /** The first seed from `from` up that the run records (with `sameColour`, one whose scene has a same-colour distractor). */
