@@ -169,6 +169,13 @@ class BinsPolicy(nn.Module):
         return (logits, self.aux(ctx), heat) if with_aux else logits
 
 
+def masked_mean(per_sample, mask=None):
+    """Mean of a per-sample loss over the samples where `mask` is 1 (all when None; 0 when none is)."""
+    if mask is None:
+        return per_sample.mean()
+    return (per_sample * mask).sum() / mask.sum().clamp(min=1.0)
+
+
 def time_embedding(t, dim=32):
     half = dim // 2
     freqs = torch.exp(torch.arange(half, dtype=torch.float32, device=t.device) * (-math.log(1000.0) / half))
@@ -207,14 +214,15 @@ class FlowPolicy(nn.Module):
         self.den = FlowDenoiser(chunk, dim)
         self.aux = AuxHead(dim)
 
-    def forward(self, batch, actions_n, teacher=None):
+    def forward(self, batch, actions_n, teacher=None, taught=None):
         """The training loss, the auxiliary prediction and the heatmaps (forward, so DDP all-reduces their gradients);
-        with a `teacher` (a frozen FlowPolicy) also the distance from its velocity at the same points of the paths."""
+        with a `teacher` (a frozen FlowPolicy) also the distance from its velocity at the same points of the paths,
+        over the samples where `taught` [B] is 1 (all when None)."""
         ctx, heat = self.enc(*batch, with_heat=True)
-        loss, distill = self.loss(batch, actions_n, ctx, teacher)
+        loss, distill = self.loss(batch, actions_n, ctx, teacher, taught)
         return loss, self.aux(ctx), heat, distill
 
-    def loss(self, batch, actions_n, ctx=None, teacher=None):
+    def loss(self, batch, actions_n, ctx=None, teacher=None, taught=None):
         ctx = self.enc(*batch) if ctx is None else ctx
         b = actions_n.shape[0]
         # pi0 samples t ~ Beta(1.5, 1): more weight near t = 1 (noisy), where the flow is hardest.
@@ -226,7 +234,7 @@ class FlowPolicy(nn.Module):
         if teacher is not None:
             with torch.no_grad():
                 v_teacher = teacher.den(x_t, t, teacher.enc(*batch))
-            distill = F.mse_loss(v, v_teacher)
+            distill = masked_mean(((v - v_teacher) ** 2).mean(dim=(1, 2)), taught)
         return F.mse_loss(v, noise - actions_n), distill
 
     @torch.no_grad()

@@ -217,6 +217,8 @@ class Sampler:
         for c, (shift, img) in enumerate([(f_shift, f), (w_shift, w)]):
             heat[:, c, :, :2] += shift[:, None, :] / img.shape[-1]
         self.last_heat = torch.tensor(heat, dtype=torch.float32)
+        # A teacher's word counts only off handover recordings: those start where the policy (the teacher) went wrong.
+        self.last_taught = torch.tensor([0.0 if self.eps[i]["meta"].get("handoverTicks") else 1.0 for i, _ in self.last_picks])
         return (
             [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
             torch.tensor(np.stack(acts), dtype=torch.float32),
@@ -365,6 +367,10 @@ def main(argv=None):
     ema.eval()
     if args.distill > 0 and ck is None:
         raise SystemExit("--distill needs --resume CHECKPOINT (the model to stay close to)")
+    if args.distill > 0 and rank == 0:
+        handed = sum(1 for e in eps if e["meta"].get("handoverTicks"))
+        if handed:
+            print(f"--distill: the teacher is not asked on the {handed} handover episodes (they start where it went wrong)", flush=True)
     # The resumed weights, frozen: what the earlier recordings taught.
     teacher = copy.deepcopy(net).eval().requires_grad_(False) if args.distill > 0 else None
     # A checkpoint from before cameras could differ records none: it was trained at these recordings' sizes.
@@ -397,9 +403,10 @@ def main(argv=None):
             if teacher is not None:
                 with torch.no_grad():
                     target = F.softmax(teacher(*batch), dim=-1)
-                distill = F.kl_div(F.log_softmax(logits, dim=-1), target, reduction="batchmean") / (args.chunk * 6)
+                kl = F.kl_div(F.log_softmax(logits, dim=-1), target, reduction="none").sum(dim=(1, 2, 3)) / (args.chunk * 6)
+                distill = tm.masked_mean(kl, sampler.last_taught)
         else:
-            loss, aux, heats, distill = train_net(batch, acts, teacher)
+            loss, aux, heats, distill = train_net(batch, acts, teacher, sampler.last_taught if teacher is not None else None)
         known = ~torch.isnan(sampler.last_aux[:, 0])
         aux_loss = F.mse_loss(aux[known], sampler.last_aux[known]) if bool(known.any()) else aux.sum() * 0.0
         h_loss = heat_loss(heats, sampler.last_heat, args.heat_sigma)

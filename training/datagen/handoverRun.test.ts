@@ -49,4 +49,27 @@ describe('datagen --handover', () => {
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'place', '--res', '64', '--handover', 'models/tabletop-mini-flow', '--out', join(out, 'never')])).toThrow(/match --res \/ --front-res to the model/);
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'pick', '--handover', 'models/tabletop-mini-flow', '--handover-seconds', '15', '--out', join(out, 'never')])).toThrow(/--handover-seconds must be between 1 and 14/);
   }, 300_000);
+
+  it("training keeps the teacher's word off handover recordings, which start where the teacher went wrong", () => {
+    const script = `
+import sys, json, numpy as np, torch
+sys.path.insert(0, "training")
+import train, model
+def ep(handover):
+    n = 10
+    return {"meta": {"handoverTicks": handover}, "cams": {"front": np.zeros((n, 8, 8, 3), np.uint8), "wrist": np.zeros((n, 8, 8, 3), np.uint8)},
+            "state": np.zeros((n, 6), np.float32), "action": np.zeros((n, 6), np.float32), "ids": [0] * 4, "mask": [1] * 4, "aux": None, "targets": None}
+eps = [ep(0), ep(37)]
+st = train.stats(eps)
+s = train.Sampler(eps, st, 4, "flow", 0, 1, 0)
+s.batch(64, augment=False)
+taught = s.last_taught.tolist()
+print(json.dumps({"agree": all(t == (1.0 if i == 0 else 0.0) for (i, _), t in zip(s.last_picks, taught)), "both": sorted(set(taught)),
+                  "masked": float(model.masked_mean(torch.tensor([1.0, 3.0, 5.0]), torch.tensor([0.0, 1.0, 1.0]))),
+                  "none": float(model.masked_mean(torch.tensor([1.0, 3.0]), torch.tensor([0.0, 0.0]))),
+                  "all": float(model.masked_mean(torch.tensor([1.0, 3.0])))}))
+`;
+    const r = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' }));
+    expect(r).toEqual({ agree: true, both: [0, 1], masked: 4, none: 0, all: 2 });
+  });
 });
