@@ -49,6 +49,14 @@ const DOWN: Vec3 = [0, 0, -1];
 const PICK_LIFT = 0.085;
 /** An object this close (m) to the tool point, horizontally and vertically, is in the hand. */
 const HOLD_REACH = 0.04;
+/**
+ * Taking over mid-task, the plan goes on the way the expert's own run would from the same state, so that a
+ * policy trained on the takeovers learns to finish a move, not to back off and start it again:
+ * - a held object within `nearDest` (m) of where it must rest (for a stack, also at least `clearance` (m) above
+ *   that) is carried sideways at its height and lowered; farther or lower, it goes up to carrying height first;
+ * - an empty hand within `nearGrasp` (m) of the grasp point, above it, descends from where it is.
+ */
+const TAKEOVER = { nearDest: 0.04, clearance: 0.005, nearGrasp: 0.02 } as const;
 
 interface Phase {
   name: string;
@@ -219,66 +227,81 @@ export class ScriptedExpert {
     }
 
     const phases: Phase[] = [];
+    // Where the object must come to rest (its centre), for place and stack.
+    let dest: Vec3 | null = null;
+    if (task.family === 'place') {
+      const b = bowlById(this.scene, task.bowl);
+      dest = [b.x, b.y, b.height + obj.height / 2 + 0.012];
+    } else if (task.family === 'stack') {
+      const base = objectById(this.scene, task.base);
+      const bp = world.objectState(task.base).p;
+      dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
+    }
+    const tool = forwardKinematics(world.arm.q).p;
+    // Shortcuts below are for taking over, which is always a first plan; the expert's own retries replan in full.
+    const firstPlan = this.attempts === 1;
     // Where the tool holds the object relative to its centre; measured again while carrying it.
     let held: Vec3;
+    // Taking over mid-task (from a policy) near the destination with the object in the hand: the carry ends here, at this height.
+    let carryHeight: number | null = null;
     if (this.holding(world)) {
-      // Taking over mid-task (from a policy, or a retry) with the object already in the hand: carry on from
-      // here rather than open the jaws and grasp it again.
-      const tool = forwardKinematics(world.arm.q).p;
+      // The object is already in the hand: carry on from here rather than open the jaws and grasp it again, the
+      // way the expert's own run would go on from this state.
       this.yaw = toolYaw(forwardKinematics(world.arm.q));
       held = sub(tool, start);
-      const liftZ = task.family === 'pick' ? tool[2] + Math.max(0, obj.height / 2 + PICK_LIFT - start[2]) : Math.max(carryZ, tool[2]);
-      phases.push({ name: 'lift', goal: () => [tool[0], tool[1], liftZ], gripper: closed, speed: slow, settle: 0.1 });
+      // A stacked object must clear the base's top before it moves over it; inside a bowl's rim it may move low.
+      const clear = dest !== null && (task.family === 'place' || start[2] - dest[2] > TAKEOVER.clearance);
+      if (firstPlan && dest !== null && clear && Math.hypot(start[0] - dest[0], start[1] - dest[1]) < TAKEOVER.nearDest) {
+        // Already coming down over the destination: correct sideways at this height, then lower.
+        carryHeight = tool[2];
+      } else {
+        const liftZ = task.family === 'pick' ? tool[2] + Math.max(0, obj.height / 2 + PICK_LIFT - start[2]) : Math.max(carryZ, tool[2]);
+        phases.push({ name: 'lift', goal: () => [tool[0], tool[1], liftZ], gripper: closed, speed: slow, settle: 0.1 });
+      }
     } else {
       this.yaw = this.graspYaw(world, start);
       const offset = this.graspOffset(world, [start[0], start[1], graspZ], obj.size);
       const grasp: Vec3 = [start[0] + offset[0], start[1] + offset[1], graspZ];
       held = [offset[0], offset[1], graspZ - start[2]];
+      // Already coming down over the object (a policy's descent): go on down from here, no new hover.
+      const descending = firstPlan && Math.hypot(tool[0] - grasp[0], tool[1] - grasp[1]) < TAKEOVER.nearGrasp && tool[2] >= graspZ && tool[2] <= graspZ + 0.08;
+      if (!descending) phases.push({ name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0, arc: true });
       phases.push(
-        { name: 'approach', goal: () => above(grasp, graspZ + 0.07), gripper: open, speed: fast, settle: 0, arc: true },
         { name: 'descend', goal: () => grasp, gripper: open, speed: slow, settle: 0.1 },
         { name: 'close', goal: () => grasp, gripper: closed, speed: slow, settle: 0.5 },
         // Pick tasks lift well past the 5 cm the task asks for, so a little slip in the hand cannot fail it.
         { name: 'lift', goal: () => above(grasp, task.family === 'pick' ? graspZ + PICK_LIFT : carryZ), gripper: closed, speed: slow, settle: 0.1 },
       );
     }
-    if (task.family === 'place' || task.family === 'stack') {
-      let dest: Vec3;
-      if (task.family === 'place') {
-        const b = bowlById(this.scene, task.bowl);
-        dest = [b.x, b.y, b.height + obj.height / 2 + 0.012];
-      } else {
-        const base = objectById(this.scene, task.base);
-        const bp = world.objectState(task.base).p;
-        dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
-      }
+    if (dest !== null) {
+      const to = dest;
       // Aim the object, not the tool: where it sits in the hand is measured while carrying it.
       const inHand = (): Vec3 => {
         const p = objPos();
         const t = forwardKinematics(world.arm.q).p;
         return [t[0] - p[0], t[1] - p[1], t[2] - p[2]];
       };
-      const releaseZ = (): number => dest[2] + held[2];
+      const releaseZ = (): number => to[2] + held[2];
       // A stack coming down with the object (still held) off the base's centre: about to land on its edge. (A bowl
       // is wide enough not to need it.)
       const misaligned = (): boolean => {
         if (task.family !== 'stack' || !this.lifted(world)) return false;
         const p = objPos();
-        return p[2] - dest[2] < EXPERT.misalignCheckZ && Math.hypot(p[0] - dest[0], p[1] - dest[1]) > EXPERT.misalignTol;
+        return p[2] - to[2] < EXPERT.misalignCheckZ && Math.hypot(p[0] - to[0], p[1] - to[1]) > EXPERT.misalignTol;
       };
-      const placing = (aim: Vec3): Phase[] => {
+      const placing = (aim: Vec3, height: number | null = null): Phase[] => {
         const release = (z: number): Vec3 => [aim[0] + held[0], aim[1] + held[1], z];
         return [
           {
             name: 'carry',
             goal: () => {
               held = inHand();
-              return release(carryZ);
+              return release(height ?? carryZ);
             },
             gripper: closed,
-            speed: fast,
+            speed: height === null ? fast : slow,
             settle: 0.1,
-            arc: true,
+            arc: height === null,
           },
           {
             name: 'lower',
@@ -291,7 +314,7 @@ export class ScriptedExpert {
               this.realigns++;
               // Straight back up where it is, then a fresh carry over the base's centre.
               const t = forwardKinematics(world.arm.q).p;
-              return [{ name: 'realign', goal: () => [t[0], t[1], carryZ], gripper: closed, speed: slow, settle: 0.1 }, ...placing(dest)];
+              return [{ name: 'realign', goal: () => [t[0], t[1], carryZ], gripper: closed, speed: slow, settle: 0.1 }, ...placing(to)];
             },
           },
           { name: 'release', goal: () => release(releaseZ()), gripper: open, speed: slow, settle: 0.4 },
@@ -301,7 +324,7 @@ export class ScriptedExpert {
       const misaim = task.family === 'stack' ? this.misaim : null;
       // Only the first attempt misjudges the base.
       this.misaim = null;
-      phases.push(...placing(misaim ? [dest[0] + misaim[0], dest[1] + misaim[1], dest[2]] : dest));
+      phases.push(...placing(misaim ? [to[0] + misaim[0], to[1] + misaim[1], to[2]] : to, carryHeight));
     }
     this.phases = phases;
   }

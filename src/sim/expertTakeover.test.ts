@@ -46,11 +46,30 @@ describe('scripted expert, taking over mid-task', () => {
     }
   });
 
-  it('with nothing in the hand, plans a grasp from where the arm is and solves the task', async () => {
-    for (const [seed, family] of [[203, 'stack'], [204, 'place'], [205, 'push']] as const) {
+  it('lowering over the destination: corrects sideways at that height and lowers, without going back up', async () => {
+    for (const [seed, family] of [[206, 'stack'], [207, 'place'], [208, 'stack']] as const) {
+      let lowering = 0;
+      const r = await takeOver(seed, family, (phase) => phase === 'lower' && ++lowering > 3);
+      expect(r.at).toBe('lower');
+      expect(r.phases.slice(0, 2)).toEqual(['carry', 'lower']);
+      // (A retry after a placing that did not hold may lift again; before it, nothing goes up.)
+      expect(r.phases.slice(0, r.phases.indexOf('release'))).not.toContain('lift');
+      expect(r.success).toBe(true);
+    }
+  });
+
+  it('with nothing in the hand: descends from where it is when over the object, else plans a new approach', async () => {
+    for (const [seed, family] of [[203, 'stack'], [204, 'place'], [209, 'pick']] as const) {
       // Half-way down to the object, jaws open: the hand holds nothing yet.
-      const r = await takeOver(seed, family, (phase, ticks) => phase === 'descend' && ticks > 0);
+      let descending = 0;
+      const r = await takeOver(seed, family, (phase) => phase === 'descend' && ++descending > 6);
       expect(r.at).toBe('descend');
+      expect(r.phases[0]).toBe('descend');
+      expect(r.success).toBe(true);
+    }
+    // Early in the first approach, far from the object: a full approach, and the push family's own plan.
+    for (const [seed, family] of [[203, 'stack'], [205, 'push']] as const) {
+      const r = await takeOver(seed, family, (phase, ticks) => phase === 'approach' && ticks > 5);
       expect(r.phases[0]).toBe('approach');
       expect(r.success).toBe(true);
     }
