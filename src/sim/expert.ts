@@ -237,7 +237,8 @@ export class ScriptedExpert {
       const bp = world.objectState(task.base).p;
       dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
     }
-    const tool = forwardKinematics(world.arm.q).p;
+    const toolPose = forwardKinematics(world.arm.q);
+    const tool = toolPose.p;
     // Shortcuts below are for taking over, which is always a first plan; the expert's own retries replan in full.
     const firstPlan = this.attempts === 1;
     // Where the tool holds the object relative to its centre; measured again while carrying it.
@@ -247,7 +248,7 @@ export class ScriptedExpert {
     if (this.holding(world)) {
       // The object is already in the hand: carry on from here rather than open the jaws and grasp it again, the
       // way the expert's own run would go on from this state.
-      this.yaw = toolYaw(forwardKinematics(world.arm.q));
+      this.yaw = toolYaw(toolPose);
       held = sub(tool, start);
       // A stacked object must clear the base's top before it moves over it; inside a bowl's rim it may move low.
       const clear = dest !== null && (task.family === 'place' || start[2] - dest[2] > TAKEOVER.clearance);

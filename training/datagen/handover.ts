@@ -15,8 +15,12 @@ export function handoverTick(seed: number, maxSeconds: number, controlHz: number
   return Math.floor(new Rng(seed, 0x4a7d).uniform(0, maxSeconds) * controlHz);
 }
 
-/** The policy must see exactly the cameras the run records (names and sizes): else it drives blind or refuses. */
-export function checkPolicyCameras(manifest: Pick<PolicyManifest, 'cameras'>, recorded: readonly PolicyCameraSpec[]): void {
+/**
+ * The policy must act at the rate the run records at (the expert goes on at it after the handover) and see
+ * exactly the cameras the run records (names and sizes): else it drives blind or refuses.
+ */
+export function checkPolicyFits(manifest: Pick<PolicyManifest, 'cameras' | 'control_hz'>, recorded: readonly PolicyCameraSpec[], controlHz: number): void {
+  if (manifest.control_hz !== controlHz) throw new Error(`the policy acts at ${manifest.control_hz} Hz, this run records at ${controlHz} Hz`);
   for (const c of manifest.cameras) {
     const spec = recorded.find((s) => s.name === c.name);
     if (!spec) throw new Error(`the policy reads a camera "${c.name}" that this run does not record`);

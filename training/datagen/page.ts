@@ -18,7 +18,7 @@ import { TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
 import { taskPoints, writeFrameTargets } from '../taskPoints';
 import { episodeSetup, type GenOptions } from './episodeSetup';
-import { checkPolicyCameras, handoverTick } from './handover';
+import { checkPolicyFits, handoverTick } from './handover';
 
 export type { GenOptions };
 
@@ -88,7 +88,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const handover = opts.handoverSeconds ? handoverTick(seed, opts.handoverSeconds, hz) : 0;
   if (handover > 0) {
     if (!policy) throw new Error('--handover: load a policy first');
-    checkPolicyCameras(policy.info.manifest, specs);
+    checkPolicyFits(policy.info.manifest, specs, hz);
   }
   const start = world.snapshot().objects[ep.task.object].p;
   // The policy's turn: nothing recorded, the world waits for every chunk (sync), as the eval's --sync does.
@@ -185,7 +185,6 @@ async function drivePolicy(
   seed: number,
 ): Promise<number> {
   const m = p.info.manifest;
-  world.setControlHz(m.control_hz);
   const robot = makeRobot({ type: 'sim', world, limits: defaultSimLimits(m.control_hz) });
   await robot.connect();
   const loop = new PolicyLoop(
@@ -229,5 +228,4 @@ function concat(parts: Float32Array[]): Uint8Array {
   return new Uint8Array(all.buffer);
 }
 
-(window as unknown as { __generate: typeof generate; __loadPolicy: typeof loadPolicy }).__generate = generate;
-(window as unknown as { __loadPolicy: typeof loadPolicy }).__loadPolicy = loadPolicy;
+Object.assign(window, { __generate: generate, __loadPolicy: loadPolicy });
