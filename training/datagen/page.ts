@@ -5,9 +5,6 @@
  * loaded and `handoverSeconds` set, the policy drives first and the expert takes over (handover.ts).
  */
 import * as THREE from 'three';
-import { PolicyLoop } from '../../src/control/policyLoop';
-import { makeRobot } from '../../src/control/robot';
-import { defaultSimLimits } from '../../src/control/safety';
 import { PolicyClient } from '../../src/policy/client';
 import type { PolicyInfo } from '../../src/policy/protocol';
 import { CameraProjector } from '../../src/render/cameraProjection';
@@ -16,6 +13,7 @@ import { TabletopScene } from '../../src/render/tabletopScene';
 import { ScriptedExpert } from '../../src/sim/expert';
 import { TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
+import { simPolicyLoop } from '../simPolicyLoop';
 import { taskPoints, writeFrameTargets } from '../taskPoints';
 import { episodeSetup, type GenOptions } from './episodeSetup';
 import { checkPolicyFits, handoverTick } from './handover';
@@ -185,23 +183,10 @@ async function drivePolicy(
   seed: number,
 ): Promise<number> {
   const m = p.info.manifest;
-  const robot = makeRobot({ type: 'sim', world, limits: defaultSimLimits(m.control_hz) });
-  await robot.connect();
-  const loop = new PolicyLoop(
-    {
-      observe: () => {
-        tabletop.update(world.snapshot());
-        const images = Object.fromEntries(cams.map((cam, k) => [cam.spec.name, cam.capture(renderer as THREE.WebGLRenderer, undefined, k > 0)]));
-        return { images, state: world.jointState() };
-      },
-      // Seeded per episode: the same seed drives the same way.
-      infer: async (obs, s) => {
-        const r = await p.client.infer(obs.images, obs.state, instruction, seed * 1000 + s, {});
-        return { ...r, timings: { ...r.timings } };
-      },
-      robot,
-    },
-    { mode: 'sync', threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble: false, stallTicks: 1 },
+  // Seeded per episode: the same seed drives the same way.
+  const loop = await simPolicyLoop(
+    { client: p.client, manifest: m, world, tabletop, cams, renderer: renderer as THREE.WebGLRenderer, instruction, sampling: {}, noiseSeedOffset: seed * 1000 },
+    { mode: 'sync', ensemble: false },
   );
   const family = monitor.task.family;
   let tick = 0;

@@ -4,9 +4,6 @@
  * sync mode stops the sim while the model thinks. Time to success is in sim seconds.
  */
 import * as THREE from 'three';
-import { PolicyLoop } from '../../src/control/policyLoop';
-import { makeRobot } from '../../src/control/robot';
-import { defaultSimLimits } from '../../src/control/safety';
 import { DEFAULT_POLICY_CAMERAS } from '../../src/render/cameraSpec';
 import { PolicyCamera } from '../../src/render/policyCamera';
 import { TabletopScene } from '../../src/render/tabletopScene';
@@ -19,6 +16,7 @@ import { FailureTracker, type FailureKind } from '../../src/sim/failure';
 import type { PolicyInfo } from '../../src/policy/protocol';
 import { generateEpisode, TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
+import { simPolicyLoop } from '../simPolicyLoop';
 
 /** An episode's result as `npm run expert` reports it, plus what the policy loop counted. */
 export interface EvalEpisode extends EpisodeResult {
@@ -80,23 +78,9 @@ async function episode(seed: number, family: TaskFamily, { mode, trace, horizon,
     if (!spec) throw new Error(`no camera "${c.name}" in the scene`);
     return new PolicyCamera({ ...spec, width: c.width, height: c.height }, tabletop);
   });
-  const robot = makeRobot({ type: 'sim', world, limits: defaultSimLimits(m.control_hz) });
-  await robot.connect();
-  const c = client;
-  const loop = new PolicyLoop(
-    {
-      observe: () => {
-        tabletop.update(world.snapshot());
-        // One shadow map per frame, drawn by the first camera: the others see the same lights and objects.
-        return { images: Object.fromEntries(cams.map((cam, k) => [cam.spec.name, cam.capture(renderer as THREE.WebGLRenderer, undefined, k > 0)])), state: world.jointState() };
-      },
-      infer: async (obs, s) => {
-        const r = await c.infer(obs.images, obs.state, ep.instruction, s, sampling);
-        return { ...r, timings: { ...r.timings } };
-      },
-      robot,
-    },
-    { mode, threshold: Math.max(1, Math.floor(m.chunk.length / 2)), ensemble, horizon, stallTicks: 1, blendTicks, blendDims: ARM_DIMS },
+  const loop = await simPolicyLoop(
+    { client, manifest: m, world, tabletop, cams, renderer, instruction: ep.instruction, sampling },
+    { mode, ensemble, horizon, blendTicks, blendDims: ARM_DIMS },
   );
   const monitor = new TaskMonitor(ep.task, ep.scene);
   const tracker = new FailureTracker(ep.task, ep.scene);
