@@ -75,6 +75,22 @@ interface Phase {
   onAbort?: () => Phase[];
 }
 
+/** The object is 2 cm or more off the table. */
+export function isLifted(world: SimWorld, scene: SceneSpec, id: string): boolean {
+  return world.objectState(id).p[2] > objectById(scene, id).height / 2 + 0.02;
+}
+
+/**
+ * The object is off the table, between the jaws, and the jaws are commanded shut: someone (the expert, or a
+ * policy the expert takes over from) is holding it.
+ */
+export function isHolding(world: SimWorld, scene: SceneSpec, id: string): boolean {
+  if (!isLifted(world, scene, id)) return false;
+  const p = world.objectState(id).p;
+  const t = forwardKinematics(world.arm.q).p;
+  return Math.hypot(p[0] - t[0], p[1] - t[1]) < HOLD_REACH && Math.abs(p[2] - t[2]) < HOLD_REACH && world.jointTargets()[NUM_ARM_JOINTS] < EXPERT.open / 2;
+}
+
 export class ScriptedExpert {
   private phases: Phase[] = [];
   private index = 0;
@@ -168,19 +184,11 @@ export class ScriptedExpert {
   }
 
   private lifted(world: SimWorld): boolean {
-    const o = objectById(this.scene, this.task.object);
-    return world.objectState(this.task.object).p[2] > o.height / 2 + 0.02;
+    return isLifted(world, this.scene, this.task.object);
   }
 
-  /**
-   * The instructed object is off the table, between the jaws, and the jaws are commanded shut: someone (a
-   * policy the expert takes over from) is holding it.
-   */
   private holding(world: SimWorld): boolean {
-    if (!this.lifted(world)) return false;
-    const p = world.objectState(this.task.object).p;
-    const t = forwardKinematics(world.arm.q).p;
-    return Math.hypot(p[0] - t[0], p[1] - t[1]) < HOLD_REACH && Math.abs(p[2] - t[2]) < HOLD_REACH && world.jointTargets()[NUM_ARM_JOINTS] < EXPERT.open / 2;
+    return isHolding(world, this.scene, this.task.object);
   }
 
   /** Build the phase list for the task from the object's current pose. */

@@ -31,6 +31,8 @@ export interface GenOptions {
   misaimCm?: number;
   /** A loaded policy drives for a random 0 to this many seconds before the expert takes over (handover.ts); 0 or absent: the expert from the start. */
   handoverSeconds?: number;
+  /** 'release': in place and stack, hand over at the policy's lowering or release instead (handover.ts ReleaseTrigger), `handoverSeconds` being then the latest handover; pick and push keep the random time. */
+  handoverAt?: 'time' | 'release';
 }
 
 export interface EpisodeSetup {

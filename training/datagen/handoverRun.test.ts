@@ -28,6 +28,8 @@ describe('datagen --handover', () => {
       const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
       expect(meta.handoverTicks).toBe(handoverTick(seeds[i], 4, 20));
       expect(meta.handoverModel).toBe('tabletop-mini-flow');
+      // Place episodes, but handing over at a time, not at a release.
+      expect(meta.handoverEvent).toBe('time');
       expect(meta.policySolved).toBe(false);
       expect(meta.success).toBe(true);
       expect(statSync(join(dir, 'front.u8')).size).toBe(meta.steps * 96 * 96 * 3);
@@ -48,6 +50,7 @@ describe('datagen --handover', () => {
     // A model that sees other camera sizes than the run records is refused before anything is written.
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'place', '--res', '64', '--handover', 'models/tabletop-mini-flow', '--out', join(out, 'never')])).toThrow(/match --res \/ --front-res to the model/);
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'pick', '--handover', 'models/tabletop-mini-flow', '--handover-seconds', '15', '--out', join(out, 'never')])).toThrow(/--handover-seconds must be between 1 and 14/);
+    expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'stack', '--handover', 'models/tabletop-mini-flow', '--handover-at', 'grasp', '--out', join(out, 'never')])).toThrow(/--handover-at must be 'time' or 'release', not "grasp"/);
   }, 300_000);
 
   it("training keeps the teacher's word off handover recordings, which start where the teacher went wrong", () => {

@@ -16,7 +16,7 @@ import { SimWorld } from '../../src/sim/world';
 import { simPolicyLoop } from '../simPolicyLoop';
 import { taskPoints, writeFrameTargets } from '../taskPoints';
 import { episodeSetup, type GenOptions } from './episodeSetup';
-import { checkPolicyFits, handoverTick } from './handover';
+import { carries, carryView, checkPolicyFits, type HandoverEvent, handoverTick, ReleaseTrigger } from './handover';
 
 export type { GenOptions };
 
@@ -45,6 +45,8 @@ export interface EpisodeRecord {
   handoverTicks: number;
   /** The policy that drove them, or null. */
   handoverModel: string | null;
+  /** What handed over (handover.ts), or null. */
+  handoverEvent: HandoverEvent | null;
   /** The policy solved the task before the handover: nothing to record (steps 0). */
   policySolved: boolean;
   /** With a handover: base64 of float32 heatmap targets [steps, cameras, 2, 3] (sceneTargets.ts's layout). */
@@ -83,14 +85,23 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const cams = specs.map((s) => new PolicyCamera(s, tabletop));
   const hz = world.config.controlHz;
   const monitor = new TaskMonitor(ep.task, ep.scene);
-  const handover = opts.handoverSeconds ? handoverTick(seed, opts.handoverSeconds, hz) : 0;
+  const task = ep.task;
+  const onEvent = opts.handoverAt === 'release' && carries(task);
+  // At a release the window is only the latest handover; else a random tick in it.
+  const handover = !opts.handoverSeconds ? 0 : onEvent ? Math.round(opts.handoverSeconds * hz) : handoverTick(seed, opts.handoverSeconds, hz);
   if (handover > 0) {
     if (!policy) throw new Error('--handover: load a policy first');
     checkPolicyFits(policy.info.manifest, specs, hz);
   }
   const start = world.snapshot().objects[ep.task.object].p;
+  const trigger = onEvent ? new ReleaseTrigger(seed, hz) : null;
+  let event: HandoverEvent | null = null;
+  const stop = (tick: number): boolean => {
+    event = tick >= handover ? 'time' : trigger && carries(task) ? trigger.update(tick, carryView(world, task, ep.scene)) : null;
+    return event !== null;
+  };
   // The policy's turn: nothing recorded, the world waits for every chunk (sync), as the eval's --sync does.
-  const driven = handover > 0 && policy ? await drivePolicy(policy, world, tabletop, cams, instruction, monitor, handover, seed) : 0;
+  const driven = handover > 0 && policy ? await drivePolicy(policy, world, tabletop, cams, instruction, monitor, stop, seed) : 0;
   const policySolved = monitor.status === 'success';
   // The expert plans from the world as the policy left it, and has the family's whole time limit from here.
   const expert = new ScriptedExpert(ep.task, ep.scene, hz, driven > 0 ? {} : expertOpts);
@@ -160,6 +171,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     misaimCm: driven > 0 ? 0 : (opts.misaimCm ?? 0),
     handoverTicks: driven,
     handoverModel: driven > 0 && policy ? policy.info.name : null,
+    handoverEvent: driven > 0 ? event : null,
     policySolved,
     targets: projectors.length ? base64(concat(targets)) : null,
     images,
@@ -169,8 +181,8 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
 }
 
 /**
- * The policy drives for up to `ticks` control ticks (sync: the world waits for each chunk); → the ticks it drove.
- * It stops early when it solves the task or runs out of the family's time.
+ * The policy drives until `stop` says so, asked before each tick (sync: the world waits for each chunk); → the
+ * ticks it drove. It stops early when it solves the task or runs out of the family's time.
  */
 async function drivePolicy(
   p: NonNullable<typeof policy>,
@@ -179,7 +191,7 @@ async function drivePolicy(
   cams: PolicyCamera[],
   instruction: string,
   monitor: TaskMonitor,
-  ticks: number,
+  stop: (tick: number) => boolean,
   seed: number,
 ): Promise<number> {
   const m = p.info.manifest;
@@ -191,7 +203,7 @@ async function drivePolicy(
   const family = monitor.task.family;
   let tick = 0;
   try {
-    while (tick < ticks && world.time < TIME_LIMIT[family] && monitor.status !== 'success') {
+    while (world.time < TIME_LIMIT[family] && monitor.status !== 'success' && !stop(tick)) {
       while (loop.tick(tick).waiting) await sleep(1);
       world.stepControl();
       tick++;

@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--handover MODEL [--handover-seconds S]]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--handover MODEL [--handover-seconds S] [--handover-at time|release]]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -7,7 +7,8 @@
  *
  * With --handover a policy drives the first 0 to S seconds of each episode and the expert takes over from there
  * (handover.ts); only the expert's part is recorded, with its heatmap targets (targets.f32) beside it. Episodes
- * the policy solves before the handover are not written.
+ * the policy solves before the handover are not written. --handover-at release hands over in place and stack
+ * at the policy's lowering of the held object or just after it lets go (handover.ts ReleaseTrigger) instead.
  *
  * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32), and
  * <camera>.u8 ([steps, res, res, 3] RGB).
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
     misaim: { type: 'int', default: 0, help: "largest misaim (cm) of each stack's first carry: the expert lowers off the base's centre, sees it, goes back up and aims again (0: none)" },
     'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
     handover: { type: 'string', default: '', help: 'model folder (inside this project): it drives the start of each episode, then the expert takes over and only that is recorded (DAgger)' },
-    'handover-seconds': { type: 'int', default: 12, help: 'with --handover: the expert takes over after a random 0 to this many seconds' },
+    'handover-seconds': { type: 'int', default: 12, help: 'with --handover: the expert takes over after a random 0 to this many seconds (with --handover-at release: at the latest after this many)' },
+    'handover-at': { type: 'string', default: 'time', help: "with --handover: 'time' (a random time in the window) or 'release' (place and stack: at the policy's lowering of the held object near where it must rest, or just after it lets go; pick and push keep 'time')" },
   });
   const last = args['seed-start'] + args.episodes - 1;
   if (last >= EVAL_SEED_START) throw new Error(`seeds ${EVAL_SEED_START} and up are reserved for evaluation: use seeds below ${EVAL_SEED_START}`);
@@ -52,7 +54,8 @@ async function main(): Promise<void> {
   // The policy must hand over before the shortest time limit of the families it runs.
   const shortest = Math.min(...(args.task ? [args.task as TaskFamily] : TASK_FAMILIES).map((f) => TIME_LIMIT[f]));
   if (handover && (args['handover-seconds'] < 1 || args['handover-seconds'] >= shortest)) throw new Error(`--handover-seconds must be between 1 and ${shortest - 1}`);
-  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, ...(handover ? { handoverSeconds: args['handover-seconds'] } : {}) };
+  if (!['time', 'release'].includes(args['handover-at'])) throw new Error(`--handover-at must be 'time' or 'release', not "${args['handover-at']}"`);
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}) };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
@@ -62,7 +65,8 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => typeof (window as unknown as { __generate?: unknown }).__generate === 'function', null, { timeout: 60_000 });
     if (handover) {
       const name = await page.evaluate((url) => (window as unknown as { __loadPolicy: (u: string) => Promise<string> }).__loadPolicy(url), `/${handover.split('\\').join('/')}/`);
-      console.log(`the expert takes over from ${name} after 0 to ${args['handover-seconds']} s`);
+      const when = args['handover-at'] === 'release' ? `at its lowering or release in place and stack (at the latest after ${args['handover-seconds']} s)` : `after 0 to ${args['handover-seconds']} s`;
+      console.log(`the expert takes over from ${name} ${when}`);
     }
     const t0 = performance.now();
     let frames = 0;
