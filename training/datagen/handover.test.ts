@@ -88,7 +88,7 @@ describe('datagen --handover', () => {
       const seed = seedOfKind(kind, 300);
       const ep = generateEpisode(seed, 'stack');
       const task = ep.task;
-      if (!carries(task)) throw new Error('a stack carries');
+      if (!carries(task) || task.family !== 'stack') throw new Error('a stack episode carries its object onto a base');
       let fired: { event: HandoverEvent; phase: string; view: CarryView } | null = null;
       let first: CarryView | null = null;
       const r = await runEpisode(ep, (e, hz) => {
