@@ -91,6 +91,17 @@ export function isHolding(world: SimWorld, scene: SceneSpec, id: string): boolea
   return Math.hypot(p[0] - t[0], p[1] - t[1]) < HOLD_REACH && Math.abs(p[2] - t[2]) < HOLD_REACH && world.jointTargets()[NUM_ARM_JOINTS] < EXPERT.open / 2;
 }
 
+/** Where the instructed object's centre rests once the task is done: on the base's top, or on the floor of the bowl (the table's height). */
+export function restPoint(world: SimWorld, scene: SceneSpec, task: Extract<Task, { family: 'place' | 'stack' }>): Vec3 {
+  const h = objectById(scene, task.object).height / 2;
+  if (task.family === 'place') {
+    const b = bowlById(scene, task.bowl);
+    return [b.x, b.y, h];
+  }
+  const bp = world.objectState(task.base).p;
+  return [bp[0], bp[1], bp[2] + objectById(scene, task.base).height / 2 + h];
+}
+
 export class ScriptedExpert {
   private phases: Phase[] = [];
   private index = 0;
@@ -241,9 +252,8 @@ export class ScriptedExpert {
       const b = bowlById(this.scene, task.bowl);
       dest = [b.x, b.y, b.height + obj.height / 2 + 0.012];
     } else if (task.family === 'stack') {
-      const base = objectById(this.scene, task.base);
-      const bp = world.objectState(task.base).p;
-      dest = [bp[0], bp[1], bp[2] + base.height / 2 + obj.height / 2 + 0.004];
+      const r = restPoint(world, this.scene, task);
+      dest = [r[0], r[1], r[2] + 0.004];
     }
     const toolPose = forwardKinematics(world.arm.q);
     const tool = toolPose.p;

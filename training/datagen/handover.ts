@@ -7,10 +7,10 @@
  */
 import type { PolicyManifest } from '../../src/policy/manifest';
 import type { PolicyCameraSpec } from '../../src/render/cameraSpec';
-import { isHolding } from '../../src/sim/expert';
+import { isHolding, restPoint } from '../../src/sim/expert';
 import { Rng } from '../../src/sim/rng';
 import type { SceneSpec } from '../../src/sim/scene';
-import { bowlById, objectById, type Task } from '../../src/sim/tasks';
+import type { Task } from '../../src/sim/tasks';
 import type { SimWorld } from '../../src/sim/world';
 
 /** The tick at which the expert takes over: uniform over [0, maxSeconds), from a stream of its own. */
@@ -51,16 +51,8 @@ export function carries(task: Task): task is Extract<Task, { family: 'place' | '
 }
 
 export function carryView(world: SimWorld, task: Extract<Task, { family: 'place' | 'stack' }>, scene: SceneSpec): CarryView {
-  const obj = objectById(scene, task.object);
   const p = world.objectState(task.object).p;
-  let rest: [number, number, number];
-  if (task.family === 'stack') {
-    const b = world.objectState(task.base).p;
-    rest = [b[0], b[1], b[2] + objectById(scene, task.base).height / 2 + obj.height / 2];
-  } else {
-    const b = bowlById(scene, task.bowl);
-    rest = [b.x, b.y, obj.height / 2];
-  }
+  const rest = restPoint(world, scene, task);
   return { held: isHolding(world, scene, task.object), above: p[2] - rest[2], off: Math.hypot(p[0] - rest[0], p[1] - rest[1]) };
 }
 

@@ -85,19 +85,19 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const cams = specs.map((s) => new PolicyCamera(s, tabletop));
   const hz = world.config.controlHz;
   const monitor = new TaskMonitor(ep.task, ep.scene);
-  const task = ep.task;
-  const onEvent = opts.handoverAt === 'release' && carries(task);
+  // Handing over at a lowering or release: the task that carries its object there, else null.
+  const carried = opts.handoverAt === 'release' && carries(ep.task) ? ep.task : null;
   // At a release the window is only the latest handover; else a random tick in it.
-  const handover = !opts.handoverSeconds ? 0 : onEvent ? Math.round(opts.handoverSeconds * hz) : handoverTick(seed, opts.handoverSeconds, hz);
+  const handover = !opts.handoverSeconds ? 0 : carried ? Math.round(opts.handoverSeconds * hz) : handoverTick(seed, opts.handoverSeconds, hz);
   if (handover > 0) {
     if (!policy) throw new Error('--handover: load a policy first');
     checkPolicyFits(policy.info.manifest, specs, hz);
   }
   const start = world.snapshot().objects[ep.task.object].p;
-  const trigger = onEvent ? new ReleaseTrigger(seed, hz) : null;
+  const trigger = carried ? new ReleaseTrigger(seed, hz) : null;
   let event: HandoverEvent | null = null;
   const stop = (tick: number): boolean => {
-    event = tick >= handover ? 'time' : trigger && carries(task) ? trigger.update(tick, carryView(world, task, ep.scene)) : null;
+    event = tick >= handover ? 'time' : trigger && carried ? trigger.update(tick, carryView(world, carried, ep.scene)) : null;
     return event !== null;
   };
   // The policy's turn: nothing recorded, the world waits for every chunk (sync), as the eval's --sync does.
