@@ -75,10 +75,14 @@ a = np.zeros((20, 6), np.float32); a[:, 5] = 30; a[12:, 0] = 2 * np.arange(1, 9)
 s = a.copy(); s[:6, 0] += 5; s[6:9, 5] -= 5
 e = {"action": a, "state": s}
 print(json.dumps([np.nonzero(train.held_steps(e, 4, 3.0))[0].tolist(), np.nonzero(train.held_steps(e, 4, 6.0))[0].tolist()]))
+# A recording's own marks (a grasp missed on purpose, steps 9 to 12): those, and the 3 before whose chunk of 4 reaches into them.
+print(json.dumps([np.nonzero(train.marked_steps({"meta": {"skip": [9, 13]}, "state": s}, 4))[0].tolist(), np.nonzero(train.marked_steps({"meta": {"skip": None}, "state": s}, 4))[0].tolist()]))
 `;
-    expect(JSON.parse(run('/usr/bin/python3', ['-c', script]))).toEqual([[0, 1, 2, 3, 4, 5], []]);
+    const [held, marked] = run('/usr/bin/python3', ['-c', script]).trim().split('\n').map((l) => JSON.parse(l));
+    expect(held).toEqual([[0, 1, 2, 3, 4, 5], []]);
+    expect(marked).toEqual([[6, 7, 8, 9, 10, 11, 12], []]);
     // Through the training script: the recorded pushes hold no such steps at 90°, so nothing is left out.
-    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'held'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--skip-held', '90'])).toMatch(/--skip-held 90\.0: left out 0 of \d+ steps/);
+    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'held'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--skip-held', '90'])).toMatch(/--skip-held 90\.0 and marks in the recordings: left out 0 of \d+ steps/);
   });
 
   it('trains the flow head and exports an encoder and a denoiser that match PyTorch', async () => {

@@ -34,6 +34,8 @@ interface Meta {
   decoy?: boolean;
   /** Absent in episodes recorded before misaimed stacks existed. */
   misaimCm?: number;
+  /** Absent before fumbles existed; null: none. */
+  fumble?: string | null;
   /** Ticks a policy drove before the expert took over and recording began (datagen --handover); 0 or absent: none. */
   handoverTicks?: number;
   cameras: string[];
@@ -46,7 +48,7 @@ export interface ReplayResult {
 }
 
 export async function replayTargets(meta: Meta, recordedState: Float32Array, maxNoiseDeg = 3): Promise<ReplayResult> {
-  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, ...(meta.resolutions?.front ? { frontRes: meta.resolutions.front } : {}), randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true, misaimCm: meta.misaimCm ?? 0 });
+  const setup = episodeSetup(meta.seed, meta.family, { res: meta.res, ...(meta.resolutions?.front ? { frontRes: meta.resolutions.front } : {}), randomize: true, maxNoiseDeg, recoveryCm: meta.recoveryCm ?? 0, recoveryDescents: meta.recoveryDescents === true, decoy: meta.decoy === true, misaimCm: meta.misaimCm ?? 0, fumble: meta.fumble != null });
   if (JSON.stringify(setup.ep.task) !== JSON.stringify(meta.task)) throw new Error(`seed ${meta.seed}: the regenerated task differs from the recorded one`);
   if (setup.noiseDeg !== meta.noiseDeg) throw new Error(`seed ${meta.seed}: noise ${setup.noiseDeg} ≠ recorded ${meta.noiseDeg}`);
   const { ep, driver } = setup;

@@ -173,6 +173,16 @@ def held_steps(e, chunk, deg):
     return still & (np.abs(a[:, :5] - s[:, :5]).max(axis=1) > deg)
 
 
+def marked_steps(e, chunk):
+    """Steps the recording marks as no lesson (meta `skip` [from, to): a grasp missed on purpose, datagen fumble.ts),
+    and those before it whose chunk of labels reaches into them."""
+    out = np.zeros(len(e["state"]), bool)
+    span = e["meta"].get("skip")
+    if span:
+        out[max(0, span[0] - chunk + 1) : span[1]] = True
+    return out
+
+
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
@@ -180,7 +190,7 @@ class Sampler:
         self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask, self.shift = eps, st, chunk, head, state_noise, mask, shift
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
-        skip = [held_steps(e, chunk, skip_held) if skip_held > 0 else np.zeros(len(e["state"]), bool) for e in eps]
+        skip = [marked_steps(e, chunk) | (held_steps(e, chunk, skip_held) if skip_held > 0 else False) for e in eps]
         self.skipped = int(sum(k.sum() for k in skip))
         index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"])) if not skip[i][t]]
         self.index = index[rank::world]
@@ -217,8 +227,8 @@ class Sampler:
         for c, (shift, img) in enumerate([(f_shift, f), (w_shift, w)]):
             heat[:, c, :, :2] += shift[:, None, :] / img.shape[-1]
         self.last_heat = torch.tensor(heat, dtype=torch.float32)
-        # A teacher's word counts only off handover recordings: those start where the policy (the teacher) went wrong.
-        self.last_taught = torch.tensor([0.0 if self.eps[i]["meta"].get("handoverTicks") else 1.0 for i, _ in self.last_picks])
+        # A teacher's word counts only off handover and fumble recordings: those show where the policy (the teacher) goes wrong.
+        self.last_taught = torch.tensor([0.0 if self.eps[i]["meta"].get("handoverTicks") or self.eps[i]["meta"].get("fumble") else 1.0 for i, _ in self.last_picks])
         return (
             [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
             torch.tensor(np.stack(acts), dtype=torch.float32),
@@ -388,8 +398,9 @@ def main(argv=None):
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
     sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift, args.skip_held)
-    if rank == 0 and args.skip_held > 0:
-        print(f"--skip-held {args.skip_held}: left out {sampler.skipped} of {sum(len(e['state']) for e in eps)} steps", flush=True)
+    if rank == 0 and (args.skip_held > 0 or sampler.skipped):
+        why = f"--skip-held {args.skip_held} and marks in the recordings" if args.skip_held > 0 else "marks in the recordings"
+        print(f"{why}: left out {sampler.skipped} of {sum(len(e['state']) for e in eps)} steps", flush=True)
     val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99, mask=mask) if val_eps else None
     log = []
     t0 = time.time()

@@ -42,11 +42,19 @@ export interface ExpertOptions {
    * that shows a policy the way out of a lowering that is about to land on the base's edge.
    */
   misaim?: Vec3;
+  /**
+   * The first grasp goes down this far (m, horizontal) off the object, so the jaws shut on nothing or on an edge:
+   * the lift comes up empty (or with the object badly held) and the expert grasps again. The recording's part
+   * up to then is not for training (datagen fumble.ts); what follows shows the way out of an empty hand.
+   */
+  graspMiss?: Vec3;
 }
 
 const DOWN: Vec3 = [0, 0, -1];
 /** A pick lifts the object's centre this far (m) above where it rested: well past the 5 cm the task asks for. */
 const PICK_LIFT = 0.085;
+/** A dropped object slower than this (m/s) has come to rest and can be grasped again. */
+const DROP_SETTLED = 0.02;
 /** An object this close (m) to the tool point, horizontally and vertically, is in the hand. */
 const HOLD_REACH = 0.04;
 /**
@@ -115,6 +123,7 @@ export class ScriptedExpert {
   private idleTime = 0;
   private realigns = 0;
   private misaim: Vec3 | null;
+  private graspMiss: Vec3 | null;
   private readonly check: TaskMonitor;
   phaseName = 'start';
 
@@ -126,6 +135,7 @@ export class ScriptedExpert {
   ) {
     this.check = new TaskMonitor(task, scene);
     this.misaim = options.misaim ?? null;
+    this.graspMiss = options.graspMiss ?? null;
   }
 
   /** The next action (LeRobot units) for the world as it is now. */
@@ -196,6 +206,11 @@ export class ScriptedExpert {
 
   private lifted(world: SimWorld): boolean {
     return isLifted(world, this.scene, this.task.object);
+  }
+
+  /** The object is back down (not lifted) and still: it fell out of the hand. */
+  private dropped(world: SimWorld): boolean {
+    return !this.lifted(world) && norm(world.objectState(this.task.object).v) < DROP_SETTLED;
   }
 
   private holding(world: SimWorld): boolean {
@@ -280,7 +295,10 @@ export class ScriptedExpert {
     } else {
       this.yaw = this.graspYaw(world, start);
       const offset = this.graspOffset(world, [start[0], start[1], graspZ], obj.size);
-      const grasp: Vec3 = [start[0] + offset[0], start[1] + offset[1], graspZ];
+      // Only the first grasp misses on purpose.
+      const miss = this.graspMiss ?? [0, 0, 0];
+      this.graspMiss = null;
+      const grasp: Vec3 = [start[0] + offset[0] + miss[0], start[1] + offset[1] + miss[1], graspZ];
       held = [offset[0], offset[1], graspZ - start[2]];
       // Already coming down over the object (a policy's descent): go on down from here, no new hover.
       const descending = firstPlan && Math.hypot(tool[0] - grasp[0], tool[1] - grasp[1]) < TAKEOVER.nearGrasp && tool[2] >= graspZ && tool[2] <= graspZ + 0.08;
@@ -321,6 +339,13 @@ export class ScriptedExpert {
             speed: height === null ? fast : slow,
             settle: 0.1,
             arc: height === null,
+            // Dropped on the way (a slipping grasp, or jaws opened by mistake): once it lies still, grasp it again
+            // from where it fell rather than carry an empty hand over the destination.
+            abort: () => this.dropped(world),
+            onAbort: () => {
+              this.plan(world);
+              return this.phases;
+            },
           },
           {
             name: 'lower',

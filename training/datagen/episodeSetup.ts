@@ -11,6 +11,7 @@ import type { Vec3 } from '../../src/sim/math';
 import { Rng } from '../../src/sim/rng';
 import { describeTask, type Episode, generateEpisode, type TaskFamily } from '../../src/sim/tasks';
 import type { SimWorld } from '../../src/sim/world';
+import { Fumble, fumbleKind } from './fumble';
 import { RecoveryOffset } from './recoveryOffset';
 
 export interface GenOptions {
@@ -29,6 +30,8 @@ export interface GenOptions {
   decoy?: boolean;
   /** Largest misaim (cm) of a stack's first carry, which the expert then retreats from (expert.ts ExpertOptions). */
   misaimCm?: number;
+  /** Each pick, place and stack fumbles once (fumble.ts): a missed grasp or a drop on the way, and the expert's recovery. */
+  fumble?: boolean;
   /** A loaded policy drives for a random 0 to this many seconds before the expert takes over (handover.ts); 0 or absent: the expert from the start. */
   handoverSeconds?: number;
   /** 'release': in place and stack, hand over at the policy's lowering or release instead (handover.ts ReleaseTrigger), `handoverSeconds` being then the latest handover; pick and push keep the random time. */
@@ -70,7 +73,16 @@ export function episodeSetup(seed: number, family: TaskFamily, opts: GenOptions)
     opts.recoveryCm || decoy
       ? new RecoveryOffset(new Rng(seed, 0x5ec0), (opts.recoveryCm ?? 0) / 100, { descents: opts.recoveryDescents === true, ...(decoy ? { decoy } : {}) })
       : null;
-  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery), expert: expertOptions(seed, ep, opts.misaimCm ?? 0) };
+  const fumble = opts.fumble ? fumbleFor(seed, family) : null;
+  const expert = { ...expertOptions(seed, ep, opts.misaimCm ?? 0), ...(fumble?.kind === 'miss' ? { graspMiss: fumble.missOffset } : {}) };
+  return { ep, instruction, appearance, cameras, noiseDeg, driver: new NoisyDriver(rng, noiseDeg, recovery, fumble), expert };
+}
+
+/** An episode's fumble, from a stream of its own (other episodes replay as before); null for a push. */
+export function fumbleFor(seed: number, family: TaskFamily): Fumble | null {
+  const rng = new Rng(seed, 0xf0b1);
+  const kind = fumbleKind(rng, family);
+  return kind ? new Fumble(rng, kind) : null;
 }
 
 /** A stack's misaim: 50–100 % of `maxCm` in a random direction, from a stream of its own (other episodes replay as before). */
@@ -110,6 +122,7 @@ export class NoisyDriver {
     private readonly rng: Rng,
     private readonly noiseDeg: number,
     private readonly recovery: RecoveryOffset | null = null,
+    readonly fumble: Fumble | null = null,
   ) {}
 
   /** The expert's label for this tick and the action to execute; call once per control tick. */
@@ -117,7 +130,8 @@ export class NoisyDriver {
     const label = expert.act(world);
     if (this.steps % 5 === 0) this.noise = this.noise.map(() => this.rng.gaussian() * this.noiseDeg);
     const fine = FINE_PHASES.has(expert.phaseName) ? 0.25 : 1;
-    const aimed = this.recovery ? this.recovery.apply(label, expert.phaseName) : label;
+    const offset = this.recovery ? this.recovery.apply(label, expert.phaseName) : label;
+    const aimed = this.fumble ? this.fumble.apply(offset, expert.phaseName) : offset;
     const executed = aimed.map((v, i) => (i < NUM_ARM_JOINTS ? v + this.noise[i] * fine : v));
     this.steps++;
     return { label, executed };

@@ -41,6 +41,10 @@ export interface EpisodeRecord {
   decoy: boolean;
   /** Largest misaim (cm) of a stack's first carry; 0: none. */
   misaimCm: number;
+  /** The fumble the episode had (fumble.ts), or null. */
+  fumble: string | null;
+  /** Steps [from, to) training leaves out (a deliberately missed grasp), or null. */
+  skip: [number, number] | null;
   /** Ticks the policy drove before the expert took over (not recorded); 0: the expert drove from the start. */
   handoverTicks: number;
   /** The policy that drove them, or null. */
@@ -169,6 +173,8 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     recoveryDescents: opts.recoveryDescents === true,
     decoy: opts.decoy === true,
     misaimCm: driven > 0 ? 0 : (opts.misaimCm ?? 0),
+    fumble: driver.fumble?.kind ?? null,
+    skip: driver.fumble?.skip ?? null,
     handoverTicks: driven,
     handoverModel: driven > 0 && policy ? policy.info.name : null,
     handoverEvent: driven > 0 ? event : null,

@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--handover MODEL [--handover-seconds S] [--handover-at time|release]]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--fumble] [--handover MODEL [--handover-seconds S] [--handover-at time|release]]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     'no-randomize': { type: 'bool', default: false, help: 'neutral appearance (no domain randomisation)' },
     decoy: { type: 'bool', default: false, help: 'the first approach goes over another object (one of the same colour if there is one) and waits there before the expert takes it on to the instructed one (not in push episodes)' },
     misaim: { type: 'int', default: 0, help: "largest misaim (cm) of each stack's first carry: the expert lowers off the base's centre, sees it, goes back up and aims again (0: none)" },
+    fumble: { type: 'bool', default: false, help: 'each pick, place and stack fumbles once, half of them a grasp that misses by 2.5-4 cm, half a drop part-way through the carry (pick: misses only), and the expert recovers (fumble.ts)' },
     'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
     handover: { type: 'string', default: '', help: 'model folder (inside this project): it drives the start of each episode, then the expert takes over and only that is recorded (DAgger)' },
     'handover-seconds': { type: 'int', default: 12, help: 'with --handover: the expert takes over after a random 0 to this many seconds (with --handover-at release: at the latest after this many)' },
@@ -54,8 +55,9 @@ async function main(): Promise<void> {
   // The policy must hand over before the shortest time limit of the families it runs.
   const shortest = Math.min(...(args.task ? [args.task as TaskFamily] : TASK_FAMILIES).map((f) => TIME_LIMIT[f]));
   if (handover && (args['handover-seconds'] < 1 || args['handover-seconds'] >= shortest)) throw new Error(`--handover-seconds must be between 1 and ${shortest - 1}`);
+  if (args.fumble && handover) throw new Error('--fumble records the expert from the start: not with --handover');
   if (!['time', 'release'].includes(args['handover-at'])) throw new Error(`--handover-at must be 'time' or 'release', not "${args['handover-at']}"`);
-  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}) };
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, fumble: args.fumble, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}) };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
