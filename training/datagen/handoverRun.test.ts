@@ -51,6 +51,7 @@ describe('datagen --handover', () => {
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'place', '--res', '64', '--handover', 'models/tabletop-mini-flow', '--out', join(out, 'never')])).toThrow(/match --res \/ --front-res to the model/);
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'pick', '--handover', 'models/tabletop-mini-flow', '--handover-seconds', '15', '--out', join(out, 'never')])).toThrow(/--handover-seconds must be between 1 and 14/);
     expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'stack', '--handover', 'models/tabletop-mini-flow', '--handover-at', 'grasp', '--out', join(out, 'never')])).toThrow(/--handover-at must be 'time' or 'release', not "grasp"/);
+    expect(() => run(['--episodes', '1', '--seed-start', '11', '--task', 'stack', '--handover', 'models/tabletop-mini-flow', '--fumble', '--out', join(out, 'never')])).toThrow(/--fumble records the expert from the start: not with --handover/);
   }, 300_000);
 
   it("training keeps the teacher's word off handover recordings, which start where the teacher went wrong", () => {

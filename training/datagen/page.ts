@@ -113,7 +113,8 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const frames: Record<string, Uint8Array[]> = Object.fromEntries(specs.map((s) => [s.name, []]));
   const states: number[] = [];
   const actions: number[] = [];
-  const projectors = driven > 0 ? specs.map((s) => new CameraProjector(s)) : [];
+  // A takeover cannot be replayed from its seed, and a fumble (a fall, a knocked object) drifts in a replay: the page writes their heatmap targets.
+  const projectors = driven > 0 || opts.fumble ? specs.map((s) => new CameraProjector(s)) : [];
   const targets: Float32Array[] = [];
   const rgba = new Uint8Array(Math.max(...specs.map((s) => s.width * s.height)) * 4);
   let steps = 0;

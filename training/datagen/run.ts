@@ -10,6 +10,9 @@
  * the policy solves before the handover are not written. --handover-at release hands over in place and stack
  * at the policy's lowering of the held object or just after it lets go (handover.ts ReleaseTrigger) instead.
  *
+ * With --fumble each pick, place and stack misses its first grasp or drops the object on the way, and the expert
+ * recovers (fumble.ts); the page writes these recordings' heatmap targets (a fall does not replay exactly).
+ *
  * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32), and
  * <camera>.u8 ([steps, res, res, 3] RGB).
  */
