@@ -379,8 +379,9 @@ def main(argv=None):
         raise SystemExit("--distill needs --resume CHECKPOINT (the model to stay close to)")
     if args.distill > 0 and rank == 0:
         handed = sum(1 for e in eps if e["meta"].get("handoverTicks"))
-        if handed:
-            print(f"--distill: the teacher is not asked on the {handed} handover episodes (they start where it went wrong)", flush=True)
+        fumbled = sum(1 for e in eps if e["meta"].get("fumble"))
+        if handed or fumbled:
+            print(f"--distill: the teacher is not asked on the {handed} handover and {fumbled} fumble episodes (they show where it goes wrong)", flush=True)
     # The resumed weights, frozen: what the earlier recordings taught.
     teacher = copy.deepcopy(net).eval().requires_grad_(False) if args.distill > 0 else None
     # A checkpoint from before cameras could differ records none: it was trained at these recordings' sizes.
