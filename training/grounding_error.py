@@ -32,8 +32,7 @@ def main():
     val = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes]
     train = [e for e in eps if not any(e is v for v in val)]
     st = T.stats(train)
-    lean = ck.get("lean", False)
-    net = tm.BinsPolicy(len(tok.vocab), 8, lean=lean) if ck["head"] == "bins" else tm.FlowPolicy(len(tok.vocab), 8, lean=lean)
+    net = T.make_net(ck["head"], len(tok.vocab), 8, ck.get("lean", False), ck.get("fine_heat", False))
     net.load_state_dict(ck["model"])
     net.eval()
     for name, group in [("training", train), ("held-out", val)]:
@@ -43,9 +42,9 @@ def main():
             ctx, heats = net.encoder(b[:2], *b[2:], with_heat=True) if ck["head"] == "bins" else net.enc(*b, with_heat=True)
             pred = net.aux(ctx) / T.AUX_SCALE
         err = (pred - s.last_aux / T.AUX_SCALE).reshape(-1, 2, 2).norm(dim=-1).mean(0) * 100
-        px = ["-" if e is None else f"{e:.1f}" for e in T.heat_error(heats, s.last_heat)]  # None: no visible point
+        px = ["-" if e is None else f"{e:.1f}" for e in T.heat_error(heats, s.last_heat, b[:2])]  # None: no visible point
         print(f"{name:9s} episodes: aux head object {err[0]:.1f} cm, goal {err[1]:.1f} cm;"
-              f" heatmaps (px of {4 * heats[0].shape[-1]}) front object {px[0]}, goal {px[1]}, wrist object {px[2]}, goal {px[3]}")
+              f" heatmaps (px of {b[0].shape[-1]} and {b[1].shape[-1]}) front object {px[0]}, goal {px[1]}, wrist object {px[2]}, goal {px[3]}")
 
 
 if __name__ == "__main__":

@@ -56,19 +56,28 @@ class CameraEncoder(nn.Module):
     the features under it (what is there: is it in the jaw, is the bowl occupied).
 
     `lean`: only those heatmap readouts leave the camera. Otherwise global keypoints and the mean of the
-    features are added, which carry the whole layout and let a small dataset be memorised."""
+    features are added, which carry the whole layout and let a small dataset be memorised.
+
+    `fine_heat`: the heatmaps at half the image's resolution instead of a quarter: the quarter-resolution map,
+    upsampled, plus a correction read off the half-resolution features beside it. A stack stays up only within
+    about 1.5 cm of its base's centre, and a quarter-resolution cell of the front camera is 2–4 cm of table. The
+    correction starts at zero, so a resumed model starts where it was."""
 
     POINTS = 2
 
-    def __init__(self, lang_dim, out_dim=128, lean=False):
+    def __init__(self, lang_dim, out_dim=128, lean=False, fine_heat=False):
         super().__init__()
-        self.lean = lean
+        self.lean, self.fine_heat = lean, fine_heat
         self.b1 = nn.Sequential(nn.Conv2d(3, 32, 5, stride=2, padding=2), nn.GroupNorm(8, 32), nn.ReLU(inplace=True))
         self.b2 = block(32, 64, 2)
         self.f2 = FiLM(lang_dim, 64)
         self.b3 = block(64, 64, 1)
         self.f3 = FiLM(lang_dim, 64)
         self.heat = nn.Conv2d(64, self.POINTS, 1)
+        if fine_heat:
+            self.refine = nn.Sequential(nn.Conv2d(32 + 64, 16, 1), nn.ReLU(inplace=True), nn.Conv2d(16, self.POINTS, 3, padding=1))
+            nn.init.zeros_(self.refine[2].weight)
+            nn.init.zeros_(self.refine[2].bias)
         readout = self.POINTS * (2 + 64)
         if not lean:
             self.b4 = block(64, 64, 2)
@@ -78,12 +87,18 @@ class CameraEncoder(nn.Module):
         self.out = nn.Linear(readout, out_dim)
 
     def forward(self, img, lang):
-        """→ (features [B, out_dim], heatmap logits [B, POINTS, H/4, W/4])."""
-        x = self.f2(self.b2(self.b1(img)), lang)
+        """→ (features [B, out_dim], heatmap logits [B, POINTS, H/4, W/4], or H/2, W/2 with `fine_heat`)."""
+        x1 = self.b1(img)
+        x = self.f2(self.b2(x1), lang)
         x = self.f3(self.b3(x), lang)
         heat = self.heat(x)
+        if self.fine_heat:
+            up = F.interpolate(x, scale_factor=2.0, mode="nearest")
+            heat = F.interpolate(heat, scale_factor=2.0, mode="bilinear", align_corners=False) + self.refine(torch.cat([x1, up], dim=1))
         where, attn = soft_argmax(heat)
-        what = torch.einsum("bphw,bchw->bpc", attn, x)
+        # The features under the heatmap: at their own (quarter) resolution, the attention summed over each cell.
+        cell = F.avg_pool2d(attn, 2) * 4 if self.fine_heat else attn
+        what = torch.einsum("bphw,bchw->bpc", cell, x)
         feats = [where.flatten(1), what.flatten(1)]
         if not self.lean:
             y = self.f4(self.b4(x), lang)
@@ -123,10 +138,10 @@ class LanguageEncoder(nn.Module):
 class ObservationEncoder(nn.Module):
     """(front, wrist, token ids, mask, state) → a context vector."""
 
-    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2, lean=False):
+    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2, lean=False, fine_heat=False):
         super().__init__()
         self.lang = LanguageEncoder(vocab_size, lang_dim)
-        self.cams = nn.ModuleList([CameraEncoder(lang_dim, lean=lean) for _ in range(cameras)])
+        self.cams = nn.ModuleList([CameraEncoder(lang_dim, lean=lean, fine_heat=fine_heat) for _ in range(cameras)])
         self.state = nn.Sequential(nn.Linear(6, 64), nn.ReLU(inplace=True))
         self.fuse = nn.Sequential(nn.Linear(128 * cameras + 64 + lang_dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim), nn.ReLU(inplace=True))
 
@@ -152,10 +167,10 @@ class AuxHead(nn.Module):
 class BinsPolicy(nn.Module):
     """Per action dimension and step: logits over `bins` bins of the normalised range [-1, 1]."""
 
-    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6, lean=False):
+    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6, lean=False, fine_heat=False):
         super().__init__()
         self.chunk, self.act_dim, self.bins = chunk, act_dim, bins
-        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean)
+        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean, fine_heat=fine_heat)
         self.slots = nn.Linear(dim, chunk * act_dim * 32)
         self.pos = nn.Parameter(torch.zeros(chunk * act_dim, 32))
         self.logits = nn.Sequential(nn.ReLU(), nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, bins))
@@ -184,9 +199,9 @@ def time_embedding(t, dim=32):
 
 
 class FlowEncoder(nn.Module):
-    def __init__(self, vocab_size, dim=256, lean=False):
+    def __init__(self, vocab_size, dim=256, lean=False, fine_heat=False):
         super().__init__()
-        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean)
+        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean, fine_heat=fine_heat)
 
     def forward(self, image_front, image_wrist, input_ids, attention_mask, state, with_heat=False):
         return self.encoder([image_front, image_wrist], input_ids, attention_mask, state, with_heat)
@@ -208,9 +223,9 @@ class FlowDenoiser(nn.Module):
 
 
 class FlowPolicy(nn.Module):
-    def __init__(self, vocab_size, chunk, dim=256, lean=False):
+    def __init__(self, vocab_size, chunk, dim=256, lean=False, fine_heat=False):
         super().__init__()
-        self.enc = FlowEncoder(vocab_size, dim, lean)
+        self.enc = FlowEncoder(vocab_size, dim, lean, fine_heat)
         self.den = FlowDenoiser(chunk, dim)
         self.aux = AuxHead(dim)
 

@@ -162,6 +162,32 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
     expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', data, '--out', join(work, 'never.pt')])).toThrow(/no policy\.json \(not an exported model folder\)/);
   }, 300_000);
 
+  it('--fine-heat: resumes a quarter-resolution model with heatmaps at half the image size, exports graphs that match PyTorch, and rebuilds from them', async () => {
+    const fine = join(work, 'flow-fine');
+    const log = run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', fine, '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--val-episodes', '1', '--resume', join(work, 'flow', 'checkpoint.pt'), '--fine-heat', '--heat-sigma', '1.0']);
+    expect(log).toMatch(/exported to/);
+    // The heatmaps are at half the image size (RES / 2 cells a side), and the same heads' weights went on from the resumed model.
+    const shapes = `
+import sys, json, torch
+sys.path.insert(0, "training")
+import train
+ck = torch.load(sys.argv[1])
+net = train.make_net("flow", 64, 8, ck["lean"], ck["fine_heat"])
+net.load_state_dict(ck["model"])
+x = torch.zeros(1, 3, ${RES}, ${RES})
+_, heats = net.enc(x, x, torch.zeros(1, 16, dtype=torch.int64), torch.ones(1, 16, dtype=torch.int64), torch.zeros(1, 6), with_heat=True)
+print(json.dumps({"fine": ck["fine_heat"], "heat": list(heats[0].shape), "refine": sorted(k for k in ck["model"] if ".refine." in k)[:1]}))
+`;
+    const vocab = JSON.parse(readFileSync(join(tok, 'tokenizer.json'), 'utf8')).model.vocab;
+    const r = JSON.parse(run('/usr/bin/python3', ['-c', shapes.replace('"flow", 64', `"flow", ${Object.keys(vocab).length}`), join(fine, 'checkpoint.pt')]));
+    expect(r).toEqual({ fine: true, heat: [1, 2, RES / 2, RES / 2], refine: ['enc.encoder.cams.0.refine.0.bias'] });
+    const errors = await checkParity(fine);
+    for (const e of Object.values(errors)) expect(e).toBeLessThan(PARITY_TOLERANCE);
+    expect(run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', fine, '--out', join(work, 'fine-rebuilt.pt')])).toMatch(/rebuilt flow checkpoint/);
+    // A model with the finer heatmaps does not go on without them.
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'never'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(work, 'fine-rebuilt.pt')])).toThrow(/has finer heatmaps: train it with --fine-heat/);
+  }, 300_000);
+
   it('records the front camera at its own resolution, and resumes a run at it beside a teacher at the old one', async () => {
     // The convolutions and heatmap readouts fit any image size: weights trained at 32 px go on at 48.
     const mixed = join(work, 'demos-mixed');

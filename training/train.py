@@ -60,6 +60,7 @@ def parse_args(argv=None):
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
     p.add_argument("--shift", type=int, default=4, help="largest random image shift, pixels (DrQ). A shift moves where things appear, so a policy that reads positions off the image sees it as noise on the scene: keep it near the camera jitter (1) for --lean")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
+    p.add_argument("--fine-heat", action="store_true", help="heatmaps at half the image's resolution instead of a quarter (model.py CameraEncoder); --heat-sigma is then in those finer cells. Resuming a model without them starts them at its own quarter-resolution maps")
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
@@ -272,13 +273,18 @@ def heat_loss(heats, targets, sigma):
     return total / max(count, 1)
 
 
-def heat_error(heats, targets):
-    """Mean distance (in pixels of the image) between the soft-argmax and the true point, per camera and point."""
+def make_net(head, vocab, chunk, lean=False, fine_heat=False):
+    return tm.BinsPolicy(vocab, chunk, lean=lean, fine_heat=fine_heat) if head == "bins" else tm.FlowPolicy(vocab, chunk, lean=lean, fine_heat=fine_heat)
+
+
+def heat_error(heats, targets, images):
+    """Mean distance (in pixels of the image) between the soft-argmax and the true point, per camera and point;
+    `images`: the batch's images per camera (for their size)."""
     out = []
     for c, logits in enumerate(heats):
         where, _ = tm.soft_argmax(logits)
         t = targets[:, c]
-        res_px = 4 * logits.shape[-1]
+        res_px = images[c].shape[-1]
         for k in range(logits.shape[1]):
             vis = t[:, k, 2] > 0.5
             uv = (where[:, k] + 1) / 2
@@ -329,7 +335,7 @@ def validation_error(net, head, val, st, flow_steps, mask, noise_scale=1.0):
     with torch.no_grad():
         _, heats = net.encoder(batch[:2], *batch[2:], with_heat=True) if head == "bins" else net.enc(*batch, with_heat=True)
     net.train()
-    return (pred - truth).abs().mean(0).tolist(), heat_error(heats, val.last_heat)
+    return (pred - truth).abs().mean(0).tolist(), heat_error(heats, val.last_heat, batch[:2])
 
 
 def main(argv=None):
@@ -358,14 +364,17 @@ def main(argv=None):
         print(f"--resume: {args.resume} records no normalisation; using these recordings' statistics", flush=True)
     res = resolutions(eps[0]["meta"])  # one per camera for every episode (load_episodes)
     vocab = len(tok.vocab)
-    net = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
-    ema = tm.BinsPolicy(vocab, args.chunk, lean=args.lean) if args.head == "bins" else tm.FlowPolicy(vocab, args.chunk, lean=args.lean)
+    net = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat)
+    ema = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat)
     if ck is not None:
         if ck["head"] != args.head:
             raise SystemExit(f"--resume: {args.resume} holds a {ck['head']} model, not {args.head}")
+        if ck.get("fine_heat", False) and not args.fine_heat:
+            raise SystemExit(f"--resume: {args.resume} has finer heatmaps: train it with --fine-heat")
         # Not strict: a checkpoint from before a training-only module (the auxiliary head) still warm-starts.
+        # Nor from before the finer heatmaps (--fine-heat): their correction starts at zero.
         missing, unexpected = net.load_state_dict(ck["model"], strict=False)
-        if unexpected or any(not k.startswith("aux.") for k in missing):
+        if unexpected or any(not (k.startswith("aux.") or (args.fine_heat and ".refine." in k)) for k in missing):
             raise SystemExit(f"--resume: {args.resume} does not fit this model (missing {missing}, unexpected {unexpected})")
     if args.init_encoder:
         ck_enc = torch.load(args.init_encoder)
@@ -453,7 +462,7 @@ def main(argv=None):
         os.makedirs(args.out, exist_ok=True)
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
         saved_stats = {k: np.asarray(v).tolist() for k, v in st.items()}
-        torch.save({"head": args.head, "lean": args.lean, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
+        torch.save({"head": args.head, "lean": args.lean, "fine_heat": args.fine_heat, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
         sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])
