@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FsModelSource } from '../src/policy/fsSource';
 import { VlaPolicy } from '../src/policy/policy';
 import { checkParity, PARITY_TOLERANCE } from './parity';
+import { replayTargets } from './sceneTargets';
 
 const work = mkdtempSync(join(tmpdir(), 'webvla-pipeline-'));
 const data = join(work, 'demos');
@@ -44,6 +45,27 @@ describe('training pipeline', () => {
       expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(50);
     }
     expect(() => run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '2', '--seed-start', '999999', '--out', join(work, 'never')])).toThrow(/reserved for evaluation/);
+  });
+
+  it("datagen writes each recording's heatmap targets, the same as a Node replay of its seed gives", async () => {
+    const dir = join(data, 'episode_0000005');
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+    const raw = readFileSync(join(dir, 'targets.f32'));
+    const page = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    expect(page.length).toBe(meta.steps * 2 * 2 * 3);
+    const st = readFileSync(join(dir, 'state.f32'));
+    const replay = await replayTargets(meta, new Float32Array(st.buffer, st.byteOffset, st.byteLength / 4));
+    expect(replay.stateError).toBeLessThan(0.01);
+    let worst = 0;
+    let visible = 0;
+    for (let i = 0; i < page.length; i += 3) {
+      worst = Math.max(worst, Math.abs(page[i] - replay.targets[i]), Math.abs(page[i + 1] - replay.targets[i + 1]));
+      expect(page[i + 2]).toBe(replay.targets[i + 2]);
+      visible += page[i + 2];
+    }
+    // Normalised image coordinates: 1e-4 is a hundredth of a pixel at 96 px.
+    expect(worst).toBeLessThan(1e-4);
+    expect(visible).toBeGreaterThan(page.length / 3 / 2);
   });
 
   it('trains the bins head with DDP on 2 processes and exports graphs that match PyTorch', async () => {

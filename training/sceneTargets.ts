@@ -5,6 +5,8 @@
  * joint states) — and the sim's poses are projected with the cameras' recorded jitter. Training uses them
  * to supervise heatmaps on the image features; the exported policy never sees them.
  *
+ * The datagen page now writes targets.f32 itself; this replay is for recordings made before it did (and checks it).
+ *
  * Usage: tsx training/sceneTargets.ts DATA_DIR [--force]
  * Writes targets.f32 in each episode folder: float32 [steps, cameras, 2 points (object, goal), 3 (u, v, visible)].
  */

@@ -53,8 +53,8 @@ export interface EpisodeRecord {
   handoverEvent: HandoverEvent | null;
   /** The policy solved the task before the handover: nothing to record (steps 0). */
   policySolved: boolean;
-  /** With a handover: base64 of float32 heatmap targets [steps, cameras, 2, 3] (sceneTargets.ts's layout). */
-  targets: string | null;
+  /** base64 of float32 heatmap targets [steps, cameras, 2, 3] (sceneTargets.ts's layout). */
+  targets: string;
   /** base64 of uint8 [steps, r, r, 3] per camera, r its entry in `resolutions`. */
   images: Record<string, string>;
   /** base64 of float32 [steps, 6]. */
@@ -113,8 +113,9 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const frames: Record<string, Uint8Array[]> = Object.fromEntries(specs.map((s) => [s.name, []]));
   const states: number[] = [];
   const actions: number[] = [];
-  // A takeover cannot be replayed from its seed, and a fumble (a fall, a knocked object) drifts in a replay: the page writes their heatmap targets.
-  const projectors = driven > 0 || opts.fumble ? specs.map((s) => new CameraProjector(s)) : [];
+  // The page writes every recording's heatmap targets from the world it rendered: a takeover cannot be replayed
+  // from its seed, a fumble drifts in a replay, and a Node replay of a plain recording costs about a second an episode.
+  const projectors = specs.map((s) => new CameraProjector(s));
   const targets: Float32Array[] = [];
   const rgba = new Uint8Array(Math.max(...specs.map((s) => s.width * s.height)) * 4);
   let steps = 0;
@@ -133,11 +134,9 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
       }
       frames[cam.spec.name].push(rgb);
     }
-    if (projectors.length) {
-      const t = new Float32Array(projectors.length * 2 * 3);
-      writeFrameTargets(t, 0, projectors, taskPoints(ep.task, ep.scene, snap, start), snap);
-      targets.push(t);
-    }
+    const t = new Float32Array(projectors.length * 2 * 3);
+    writeFrameTargets(t, 0, projectors, taskPoints(ep.task, ep.scene, snap, start), snap);
+    targets.push(t);
     const state = world.jointState();
     const { label, executed } = driver.next(expert, world);
     states.push(...state);
@@ -180,7 +179,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     handoverModel: driven > 0 && policy ? policy.info.name : null,
     handoverEvent: driven > 0 ? event : null,
     policySolved,
-    targets: projectors.length ? base64(concat(targets)) : null,
+    targets: base64(concat(targets)),
     images,
     state: base64(new Uint8Array(new Float32Array(states).buffer)),
     action: base64(new Uint8Array(new Float32Array(actions).buffer)),

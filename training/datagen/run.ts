@@ -6,15 +6,16 @@
  * (sameColour.ts): the run walks up from --seed-start, skipping the others, until it has N episodes.
  *
  * With --handover a policy drives the first 0 to S seconds of each episode and the expert takes over from there
- * (handover.ts); only the expert's part is recorded, with its heatmap targets (targets.f32) beside it. Episodes
+ * (handover.ts); only the expert's part is recorded. Episodes
  * the policy solves before the handover are not written. --handover-at release hands over in place and stack
  * at the policy's lowering of the held object or just after it lets go (handover.ts ReleaseTrigger) instead.
  *
  * With --fumble each pick, place and stack misses its first grasp or drops the object on the way, and the expert
- * recovers (fumble.ts); the page writes these recordings' heatmap targets (a fall does not replay exactly).
+ * recovers (fumble.ts).
  *
- * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32), and
- * <camera>.u8 ([steps, res, res, 3] RGB).
+ * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32),
+ * <camera>.u8 ([steps, res, res, 3] RGB) and targets.f32 (the heatmap targets, sceneTargets.ts's layout, from
+ * the page's own world: no replay needed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -107,7 +108,7 @@ function writeEpisode(dir: string, rec: EpisodeRecord): void {
   for (const [cam, b64] of Object.entries(rec.images)) writeFileSync(join(dir, `${cam}.u8`), Buffer.from(b64, 'base64'));
   writeFileSync(join(dir, 'state.f32'), Buffer.from(rec.state, 'base64'));
   writeFileSync(join(dir, 'action.f32'), Buffer.from(rec.action, 'base64'));
-  if (rec.targets) writeFileSync(join(dir, 'targets.f32'), Buffer.from(rec.targets, 'base64'));
+  writeFileSync(join(dir, 'targets.f32'), Buffer.from(rec.targets, 'base64'));
   const { images: _i, state: _s, action: _a, targets: _t, ...meta } = rec;
   writeFileSync(join(dir, 'meta.json'), `${JSON.stringify({ ...meta, cameras: Object.keys(rec.images) }, null, 1)}\n`);
 }
