@@ -48,7 +48,7 @@ describe('npm run eval', () => {
         for (const p of Object.values(row.objects) as number[][]) expect(p.length === 3 && p.every(Number.isFinite) && p[2] > 0).toBe(true);
       }
     }
-  });
+  }, 300_000);
 
   it('runs a flow model with the noise scale and samples asked for, and says so; refuses either out of range or for other heads', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'webvla-eval-')), 'eval.json');
