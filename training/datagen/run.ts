@@ -6,8 +6,8 @@
  * (sameColour.ts): the run walks up from --seed-start, skipping the others, until it has N episodes.
  *
  * With --handover a policy drives the first 0 to S seconds of each episode and the expert takes over from there
- * (handover.ts); only the expert's part is recorded. Episodes
- * the policy solves before the handover are not written. --handover-at release hands over in place and stack
+ * (handover.ts); only the expert's part is recorded. Episodes the policy solves before the handover are not
+ * written. --handover-at release hands over in place and stack
  * at the policy's lowering of the held object or just after it lets go (handover.ts ReleaseTrigger) instead.
  *
  * With --fumble each pick, place and stack misses its first grasp or drops the object on the way, and the expert
