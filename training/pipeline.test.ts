@@ -68,6 +68,50 @@ describe('training pipeline', () => {
     expect(visible).toBeGreaterThan(page.length / 3 / 2);
   });
 
+  it('--frame-every renders every k-th step only, the same frames as a full recording, and training draws only those steps', () => {
+    const thin = join(work, 'thin');
+    run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--seed-start', '5', '--task', 'push', '--res', String(RES), '--frame-every', '3', '--out', thin]);
+    const full = join(data, 'episode_0000005');
+    const dir = join(thin, 'episode_0000005');
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+    const fullMeta = JSON.parse(readFileSync(join(full, 'meta.json'), 'utf8'));
+    expect(meta.steps).toBe(fullMeta.steps);
+    expect(meta.frameEvery).toBe(3);
+    // Seed 5: the phase is 5 % 3 = 2.
+    expect(meta.imageSteps).toEqual(Array.from({ length: Math.ceil((meta.steps - 2) / 3) }, (_, i) => 2 + 3 * i));
+    expect(fullMeta.imageSteps).toBeUndefined();
+    // The same episode: state, labels and targets every step, byte for byte; each kept frame is the full recording's frame.
+    for (const f of ['state.f32', 'action.f32', 'targets.f32']) expect(readFileSync(join(dir, f)).equals(readFileSync(join(full, f)))).toBe(true);
+    for (const [cam, res] of [['front', RES], ['wrist', RES]] as const) {
+      const size = res * res * 3;
+      const frames = readFileSync(join(dir, `${cam}.u8`));
+      const all = readFileSync(join(full, `${cam}.u8`));
+      expect(frames.length).toBe(meta.imageSteps.length * size);
+      meta.imageSteps.forEach((t: number, i: number) => {
+        expect(frames.subarray(i * size, (i + 1) * size).equals(all.subarray(t * size, (t + 1) * size))).toBe(true);
+      });
+    }
+    expect(() => run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--seed-start', '5', '--frame-every', '0', '--out', join(work, 'never')])).toThrow(/--frame-every must be between 1 and 20/);
+    // train.py: the thin recording samples only its image steps, and --thin 3 draws the same steps and pictures from the full one.
+    const script = `
+import sys, json
+sys.path.insert(0, "training")
+import train
+tok = train.Tokenizer(sys.argv[1], 16)
+thin = train.load_episodes(sys.argv[2], tok)[0]
+full = [e for e in train.load_episodes(sys.argv[3], tok, 3) if e["meta"]["seed"] == 5][0]
+st = train.stats([full])
+a, b = train.Sampler([thin], st, 8, "flow", 0, 1, 0), train.Sampler([full], st, 8, "flow", 0, 1, 0)
+(xa, _), (xb, _) = a.batch(32, augment=False), b.batch(32, augment=False)
+print(json.dumps([[t for _, t in a.index], [t for _, t in b.index], float((xa[0] - xb[0]).abs().max()), float((xa[1] - xb[1]).abs().max())]))
+`;
+    const [thinSteps, fullSteps, frontDiff, wristDiff] = JSON.parse(run('/usr/bin/python3', ['-c', script, tok, thin, data]).trim());
+    expect(thinSteps).toEqual(meta.imageSteps);
+    expect(fullSteps).toEqual(meta.imageSteps);
+    expect(frontDiff).toBe(0);
+    expect(wristDiff).toBe(0);
+  }, 300_000);
+
   it('trains the bins head with DDP on 2 processes and exports graphs that match PyTorch', async () => {
     const out = join(work, 'bins');
     // Debian's torchrun (torch 1.13 on Python 3.11) mis-parses "--redirects 0"; 1 (stdout, teed) parses.

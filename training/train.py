@@ -59,6 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
     p.add_argument("--shift", type=int, default=4, help="largest random image shift, pixels (DrQ). A shift moves where things appear, so a policy that reads positions off the image sees it as noise on the scene: keep it near the camera jitter (1) for --lean")
+    p.add_argument("--thin", type=int, default=1, help="train on every k-th step's images of recordings that have every step's (datagen --frame-every records the same way): at a few thousand steps of training, a frame from another layout teaches more than the next frame of the same one")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--fine-heat", action="store_true", help="heatmaps at half the image's resolution instead of a quarter (model.py CameraEncoder); --heat-sigma is then in those finer cells. Resuming a model without them starts them at its own quarter-resolution maps")
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
@@ -85,7 +86,7 @@ class Tokenizer:
         return ids + [self.vocab["[PAD]"]] * (self.max_length - len(ids)), mask
 
 
-def load_episodes(folder, tokenizer):
+def load_episodes(folder, tokenizer, thin=1):
     eps = []
     for name in sorted(os.listdir(folder)):
         d = os.path.join(folder, name)
@@ -96,8 +97,13 @@ def load_episodes(folder, tokenizer):
         if not meta["success"]:
             continue  # demonstrations only from episodes the expert solved
         n = meta["steps"]
+        # Recorded with --frame-every: images at the listed steps only; samples are drawn from those.
+        frame_of = image_frames(meta)
+        frames = len(meta["imageSteps"]) if "imageSteps" in meta else n
+        if thin > 1 and "imageSteps" not in meta:
+            frame_of[np.arange(n) % thin != meta["seed"] % thin] = -1  # as datagen's --frame-every would have kept
         # Mapped, not read: a few thousand episodes at 96 px outgrow the memory; the page cache keeps what fits.
-        cams = {c: np.memmap(os.path.join(d, f"{c}.u8"), dtype=np.uint8, mode="r", shape=(n, camera_res(meta, c), camera_res(meta, c), 3)) for c in meta["cameras"]}
+        cams = {c: np.memmap(os.path.join(d, f"{c}.u8"), dtype=np.uint8, mode="r", shape=(frames, camera_res(meta, c), camera_res(meta, c), 3)) for c in meta["cameras"]}
         state = np.fromfile(os.path.join(d, "state.f32"), dtype="<f4").reshape(n, 6)
         action = np.fromfile(os.path.join(d, "action.f32"), dtype="<f4").reshape(n, 6)
         ids, mask = tokenizer(meta["instruction"])
@@ -107,7 +113,7 @@ def load_episodes(folder, tokenizer):
         targets_path = os.path.join(d, "targets.f32")
         # [steps, cameras, 2 points, (u, v, visible)]; absent where the Node replay did not reproduce the episode.
         targets = np.fromfile(targets_path, dtype="<f4").reshape(n, len(meta["cameras"]), 2, 3) if os.path.isfile(targets_path) else None
-        eps.append({"meta": meta, "cams": cams, "state": state, "action": action, "ids": ids, "mask": mask, "aux": aux, "targets": targets})
+        eps.append({"meta": meta, "cams": cams, "frame_of": frame_of, "state": state, "action": action, "ids": ids, "mask": mask, "aux": aux, "targets": targets})
     if not eps:
         raise SystemExit(f"no successful episodes in {folder}")
     res = resolutions(eps[0]["meta"])
@@ -115,6 +121,20 @@ def load_episodes(folder, tokenizer):
         if resolutions(e["meta"]) != res:
             raise SystemExit(f"{folder}: seed {e['meta']['seed']} was recorded at {resolutions(e['meta'])}, others at {res}: one resolution per camera")
     return eps
+
+
+def image_frames(meta):
+    """Per step, the index of its image in the camera files, -1 where it has none (meta `imageSteps`: recorded with
+    datagen's --frame-every; without it every step has one)."""
+    n = meta["steps"]
+    steps = meta.get("imageSteps")
+    if steps is None:
+        return np.arange(n)
+    if any(not 0 <= t < n for t in steps) or list(steps) != sorted(set(steps)):
+        raise SystemExit(f"seed {meta['seed']}: imageSteps must be increasing steps below {n}")
+    out = np.full(n, -1)
+    out[np.asarray(steps, dtype=np.int64)] = np.arange(len(steps))
+    return out
 
 
 def camera_res(meta, camera):
@@ -193,7 +213,7 @@ class Sampler:
         # Each process draws from its own shard of the steps: data parallel without duplicates.
         skip = [marked_steps(e, chunk) | (held_steps(e, chunk, skip_held) if skip_held > 0 else False) for e in eps]
         self.skipped = int(sum(k.sum() for k in skip))
-        index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"])) if not skip[i][t]]
+        index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"])) if not skip[i][t] and e["frame_of"][t] >= 0]
         self.index = index[rank::world]
 
     def norm_actions(self, a):
@@ -209,8 +229,8 @@ class Sampler:
         for k in picks:
             i, t = self.index[k]
             e = self.eps[i]
-            fronts.append(e["cams"]["front"][t])
-            wrists.append(e["cams"]["wrist"][t])
+            fronts.append(e["cams"]["front"][e["frame_of"][t]])
+            wrists.append(e["cams"]["wrist"][e["frame_of"][t]])
             ids.append(e["ids"])
             masks.append(e["mask"])
             s = (e["state"][t] - self.st["state_mean"]) / self.st["state_std"]
@@ -347,7 +367,7 @@ def main(argv=None):
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     torch.manual_seed(args.seed)  # same initial weights on every rank; DDP keeps them in step
     tok = Tokenizer(args.tokenizer, args.max_length)
-    eps = load_episodes(args.data, tok)
+    eps = load_episodes(args.data, tok, args.thin)
     # Validation episodes: every k-th successful episode, so each family is represented.
     val_eps = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes] if args.val_episodes > 0 else []
     eps = [e for e in eps if not any(e is v for v in val_eps)]

@@ -15,7 +15,7 @@ import { TIME_LIMIT, type TaskFamily, TaskMonitor } from '../../src/sim/tasks';
 import { SimWorld } from '../../src/sim/world';
 import { simPolicyLoop } from '../simPolicyLoop';
 import { taskPoints, writeFrameTargets } from '../taskPoints';
-import { episodeSetup, type GenOptions } from './episodeSetup';
+import { episodeSetup, type GenOptions, hasImages } from './episodeSetup';
 import { carries, carryView, checkPolicyFits, type HandoverEvent, handoverTick, ReleaseTrigger } from './handover';
 
 export type { GenOptions };
@@ -51,6 +51,9 @@ export interface EpisodeRecord {
   handoverModel: string | null;
   /** What handed over (handover.ts), or null. */
   handoverEvent: HandoverEvent | null;
+  /** With --frame-every above 1: that number, and the steps that have images, in order (else every step has one). */
+  frameEvery?: number;
+  imageSteps?: number[];
   /** The policy solved the task before the handover: nothing to record (steps 0). */
   policySolved: boolean;
   /** base64 of float32 heatmap targets [steps, cameras, 2, 3] (sceneTargets.ts's layout). */
@@ -119,11 +122,17 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   const targets: Float32Array[] = [];
   const rgba = new Uint8Array(Math.max(...specs.map((s) => s.width * s.height)) * 4);
   let steps = 0;
+  const every = Math.max(1, opts.frameEvery ?? 1);
+  const rendered: number[] = [];
   while (!policySolved && world.time < limit && monitor.status !== 'success') {
     const snap = world.snapshot();
-    tabletop.update(snap);
+    const render = hasImages(seed, steps, every);
+    if (render) {
+      tabletop.update(snap);
+      rendered.push(steps);
+    }
     // The lights and objects are the same for every camera of a frame: draw the shadow map once (byte-identical images).
-    for (const [k, cam] of cams.entries()) {
+    for (const [k, cam] of render ? cams.entries() : []) {
       const px = cam.spec.width * cam.spec.height;
       cam.capture(renderer, rgba, k > 0);
       const rgb = new Uint8Array(px * 3);
@@ -178,6 +187,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     handoverTicks: driven,
     handoverModel: driven > 0 && policy ? policy.info.name : null,
     handoverEvent: driven > 0 ? event : null,
+    ...(every > 1 ? { frameEvery: every, imageSteps: rendered } : {}),
     policySolved,
     targets: base64(concat(targets)),
     images,

@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--fumble] [--handover MODEL [--handover-seconds S] [--handover-at time|release]]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--fumble] [--handover MODEL [--handover-seconds S] [--handover-at time|release]] [--frame-every K]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -12,6 +12,9 @@
  *
  * With --fumble each pick, place and stack misses its first grasp or drops the object on the way, and the expert
  * recovers (fumble.ts).
+ *
+ * With --frame-every K the cameras are rendered only every K-th step (meta.json `imageSteps`), and the run
+ * records about K times more layouts an hour.
  *
  * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32),
  * <camera>.u8 ([steps, res, res, 3] RGB) and targets.f32 (the heatmap targets, sceneTargets.ts's layout, from
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     'same-colour': { type: 'bool', default: false, help: 'only scenes where another object shares the colour of the instructed one (or of the stack base), skipping the other seeds' },
     handover: { type: 'string', default: '', help: 'model folder (inside this project): it drives the start of each episode, then the expert takes over and only that is recorded (DAgger)' },
     'handover-seconds': { type: 'int', default: 12, help: 'with --handover: the expert takes over after a random 0 to this many seconds (with --handover-at release: at the latest after this many)' },
+    'frame-every': { type: 'int', default: 1, help: 'render the cameras only every this many control steps (state, action and targets stay every step): more layouts per hour' },
     'handover-at': { type: 'string', default: 'time', help: "with --handover: 'time' (a random time in the window) or 'release' (place and stack: at the policy's lowering of the held object near where it must rest, or just after it lets go; pick and push keep 'time')" },
   });
   const last = args['seed-start'] + args.episodes - 1;
@@ -59,9 +63,10 @@ async function main(): Promise<void> {
   // The policy must hand over before the shortest time limit of the families it runs.
   const shortest = Math.min(...(args.task ? [args.task as TaskFamily] : TASK_FAMILIES).map((f) => TIME_LIMIT[f]));
   if (handover && (args['handover-seconds'] < 1 || args['handover-seconds'] >= shortest)) throw new Error(`--handover-seconds must be between 1 and ${shortest - 1}`);
+  if (args['frame-every'] < 1 || args['frame-every'] > 20) throw new Error('--frame-every must be between 1 and 20');
   if (args.fumble && handover) throw new Error('--fumble records the expert from the start: not with --handover');
   if (!['time', 'release'].includes(args['handover-at'])) throw new Error(`--handover-at must be 'time' or 'release', not "${args['handover-at']}"`);
-  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, fumble: args.fumble, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}) };
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, fumble: args.fumble, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}), ...(args['frame-every'] > 1 ? { frameEvery: args['frame-every'] } : {}) };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
