@@ -228,6 +228,39 @@ print(json.dumps({"differ": differ, "pos": pos, "pos_used_equal": torch.equal(a[
     expect(() => run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', data, '--out', join(work, 'never.pt')])).toThrow(/no policy\.json \(not an exported model folder\)/);
   }, 300_000);
 
+  it('soup.py averages checkpoints of one model, refuses others, and train.py --steps 0 exports the average', async () => {
+    const soupPt = join(work, 'soup.pt');
+    const parts = [join(work, 'flow', 'checkpoint.pt'), join(work, 'flow2', 'checkpoint.pt'), join(work, 'flow-rebuilt.pt')];
+    expect(run('/usr/bin/python3', ['training/soup.py', '--out', soupPt, ...parts])).toMatch(/averaged 3 checkpoints/);
+    // Each weight is the mean of the checkpoints that hold it (the rebuilt one has no aux head).
+    const check = `
+import sys, json, torch
+s = torch.load(sys.argv[1]); parts = [torch.load(p)["model"] for p in sys.argv[3:]]
+worst, aux_from = 0.0, set()
+for k, v in s["model"].items():
+    have = [p[k] for p in parts if k in p]
+    if k.startswith("aux."): aux_from.add(len(have))
+    if v.is_floating_point(): worst = max(worst, float((v - sum(have) / len(have)).abs().max()))
+moved = float((parts[0]["enc.encoder.lang.emb.weight"] - parts[1]["enc.encoder.lang.emb.weight"]).abs().max())
+exported = torch.load(sys.argv[2])["model"]
+print(json.dumps({"worst": worst, "aux_from": sorted(aux_from), "moved": moved, "soup_of": len(s["soup_of"]),
+                  "export_equal": all(torch.equal(exported[k], s["model"][k]) for k in s["model"])}))
+`;
+    const exported = join(work, 'flow-soup');
+    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', exported, '--head', 'flow', '--steps', '0', '--threads', '1', '--resume', soupPt])).toMatch(/exported to/);
+    const r = JSON.parse(run('/usr/bin/python3', ['-c', check, soupPt, join(exported, 'checkpoint.pt'), ...parts]));
+    expect(r.moved).toBeGreaterThan(0); // the resumed run did move: the average is not one of them
+    expect(r.worst).toBeLessThan(1e-6);
+    expect(r.aux_from).toEqual([2]);
+    expect(r.soup_of).toBe(3);
+    expect(r.export_equal).toBe(true);
+    const errors = await checkParity(exported);
+    for (const e of Object.values(errors)) expect(e).toBeLessThan(PARITY_TOLERANCE);
+    // Another head, or the same model under another normalisation, is not averaged.
+    expect(() => run('/usr/bin/python3', ['training/soup.py', '--out', join(work, 'never.pt'), parts[0], join(work, 'bins', 'checkpoint.pt')])).toThrow(/head is 'bins', the first has 'flow'/);
+    expect(() => run('/usr/bin/python3', ['training/soup.py', '--out', join(work, 'never.pt'), parts[0], join(work, 'flow-bare', 'checkpoint.pt')])).toThrow(/normalisation \w+ differs/);
+  }, 300_000);
+
   it('--fine-heat: resumes a quarter-resolution model with heatmaps at half the image size, exports graphs that match PyTorch, and rebuilds from them', async () => {
     const fine = join(work, 'flow-fine');
     const log = run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', fine, '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--val-episodes', '1', '--resume', join(work, 'flow', 'checkpoint.pt'), '--fine-heat', '--heat-sigma', '1.0']);
