@@ -61,7 +61,7 @@ sys.path.insert(0, "training")
 import train, model
 def ep(handover):
     n = 10
-    return {"meta": {"handoverTicks": handover}, "cams": {"front": np.zeros((n, 8, 8, 3), np.uint8), "wrist": np.zeros((n, 8, 8, 3), np.uint8)},
+    return {"meta": {"handoverTicks": handover}, "cams": {"front": np.zeros((n, 8, 8, 3), np.uint8), "wrist": np.zeros((n, 8, 8, 3), np.uint8)}, "frame_of": np.arange(n),
             "state": np.zeros((n, 6), np.float32), "action": np.zeros((n, 6), np.float32), "ids": [0] * 4, "mask": [1] * 4, "aux": None, "targets": None}
 eps = [ep(0), ep(37)]
 st = train.stats(eps)
