@@ -59,7 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
     p.add_argument("--shift", type=int, default=4, help="largest random image shift, pixels (DrQ). A shift moves where things appear, so a policy that reads positions off the image sees it as noise on the scene: keep it near the camera jitter (1) for --lean")
-    p.add_argument("--thin", type=int, default=1, help="train on every k-th step's images of recordings that have every step's (datagen --frame-every records the same way): at a few thousand steps of training, a frame from another layout teaches more than the next frame of the same one")
+    p.add_argument("--thin", type=int, default=1, help="use only every k-th step's images of recordings that have every step's, the steps datagen --frame-every K would have kept (neighbouring frames are nearly the same picture)")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--fine-heat", action="store_true", help="heatmaps at half the image's resolution instead of a quarter (model.py CameraEncoder); --heat-sigma is then in those finer cells. Resuming a model without them starts them at its own quarter-resolution maps")
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
@@ -367,6 +367,8 @@ def main(argv=None):
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     torch.manual_seed(args.seed)  # same initial weights on every rank; DDP keeps them in step
     tok = Tokenizer(args.tokenizer, args.max_length)
+    if args.thin < 1:
+        raise SystemExit("--thin must be 1 or more")
     eps = load_episodes(args.data, tok, args.thin)
     # Validation episodes: every k-th successful episode, so each family is represented.
     val_eps = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes] if args.val_episodes > 0 else []

@@ -37,8 +37,8 @@ export interface GenOptions {
   /** 'release': in place and stack, hand over at the policy's lowering or release instead (handover.ts ReleaseTrigger), `handoverSeconds` being then the latest handover; pick and push keep the random time. */
   handoverAt?: 'time' | 'release';
   /** Render the cameras only every this many control steps (1 or absent: every step). Rendering is nearly all of
-   * a recording's cost and neighbouring frames are nearly the same picture, so a few frames from each of more
-   * layouts teach the cameras more per hour; the state, action and heatmap targets are still kept every step. */
+   * a recording's cost and neighbouring frames are nearly the same picture: this records more layouts an hour.
+   * The state, action and heatmap targets are still kept every step. */
   frameEvery?: number;
 }
 
