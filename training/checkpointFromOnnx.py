@@ -64,8 +64,8 @@ def rebuild(model_dir):
     chunk, res, max_length = policy["chunk"]["length"], camera_resolutions(policy), policy["tokenizer"]["max_length"]
     log_path = os.path.join(model_dir, "train_log.json")
     trained = json.load(open(log_path))["args"] if os.path.isfile(log_path) else {}
-    lean, fine_heat = bool(trained.get("lean", False)), bool(trained.get("fine_heat", False))
-    net = train.make_net(head, vocab, chunk, lean, fine_heat)
+    arch = {"lean": bool(trained.get("lean", False)), "fine_heat": bool(trained.get("fine_heat", False)), "res_blocks": int(trained.get("res_blocks", 0))}
+    net = train.make_net(head, vocab, chunk, **arch)
     net.eval()
     g = torch.Generator().manual_seed(0)
     with torch.no_grad():
@@ -96,7 +96,7 @@ def rebuild(model_dir):
     if missing:
         raise SystemExit(f"parameters not found in the graphs: {missing}")
     net.load_state_dict(state)
-    return net, policy, head, {k: v for k, v in state.items() if not k.startswith("aux.")}, lean, fine_heat
+    return net, policy, head, {k: v for k, v in state.items() if not k.startswith("aux.")}, arch
 
 
 def camera_resolutions(policy):
@@ -146,14 +146,14 @@ def main(argv=None):
     p.add_argument("--out", required=True, help="checkpoint.pt to write (for train.py --resume)")
     p.add_argument("--tolerance", type=float, default=1e-4, help="largest allowed error against parity.json's outputs (relative above 1)")
     args = p.parse_args(argv)
-    net, policy, head, state, lean, fine_heat = rebuild(args.model)
+    net, policy, head, state, arch = rebuild(args.model)
     res = camera_resolutions(policy)
     err = parity_error(net, head, args.model, res)
     if not err <= args.tolerance:
         raise SystemExit(f"the rebuilt model differs from the export's saved outputs by {err:.3g} (> {args.tolerance})")
     mask = policy["action"].get("relative_to_state", [False] * 6)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    torch.save({"head": head, "lean": lean, "fine_heat": fine_heat, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "resolutions": res, "rebuilt_from": os.path.abspath(args.model)}, args.out)
+    torch.save({"head": head, **arch, "relative_mask": mask, "model": state, "stats": manifest_stats(policy), "resolutions": res, "rebuilt_from": os.path.abspath(args.model)}, args.out)
     print(f"rebuilt {head} checkpoint ({len(state)} tensors, parity error {err:.2e}) → {args.out}", flush=True)
 
 

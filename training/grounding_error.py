@@ -32,7 +32,7 @@ def main():
     val = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes]
     train = [e for e in eps if not any(e is v for v in val)]
     st = T.stats(train)
-    net = T.make_net(ck["head"], len(tok.vocab), 8, ck.get("lean", False), ck.get("fine_heat", False))
+    net = T.make_net(ck["head"], len(tok.vocab), 8, ck.get("lean", False), ck.get("fine_heat", False), ck.get("res_blocks", 0))
     net.load_state_dict(ck["model"])
     net.eval()
     for name, group in [("training", train), ("held-out", val)]:

@@ -39,6 +39,22 @@ def block(cin, cout, stride):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1), nn.GroupNorm(8, cout), nn.ReLU(inplace=True))
 
 
+class ResidualBlock(nn.Module):
+    """x + conv(relu(FiLM(norm(conv(x))))) with the second convolution dilated by 2 and zero at the start."""
+
+    def __init__(self, channels, lang_dim):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.norm = nn.GroupNorm(8, channels)
+        self.film = FiLM(lang_dim, channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=2, dilation=2)
+        nn.init.zeros_(self.conv2.weight)
+        nn.init.zeros_(self.conv2.bias)
+
+    def forward(self, x, lang):
+        return x + self.conv2(F.relu(self.film(self.norm(self.conv1(x)), lang)))
+
+
 def soft_argmax(logits):
     """Expected (x, y) in [-1, 1] of each channel's spatial softmax, cell centres at ((i + 0.5) / n) * 2 - 1."""
     b, c, h, w = logits.shape
@@ -61,11 +77,15 @@ class CameraEncoder(nn.Module):
     `fine_heat`: the heatmaps at half the image's resolution instead of a quarter: the quarter-resolution map,
     upsampled, plus a correction read off the half-resolution features beside it. A stack stays up only within
     about 1.5 cm of its base's centre, and a quarter-resolution cell of the front camera is 2–4 cm of table. The
-    correction starts at zero, so a resumed model starts where it was."""
+    correction starts at zero, so a resumed model starts where it was.
+
+    `res_blocks`: that many residual blocks (FiLM inside, the second convolution dilated) after the third block,
+    before the heatmaps: deeper features with a wider view (the three blocks see 17 pixels; each residual block
+    adds 24). Their last convolution starts at zero, so a resumed model starts where it was."""
 
     POINTS = 2
 
-    def __init__(self, lang_dim, out_dim=128, lean=False, fine_heat=False):
+    def __init__(self, lang_dim, out_dim=128, lean=False, fine_heat=False, res_blocks=0):
         super().__init__()
         self.lean, self.fine_heat = lean, fine_heat
         self.b1 = nn.Sequential(nn.Conv2d(3, 32, 5, stride=2, padding=2), nn.GroupNorm(8, 32), nn.ReLU(inplace=True))
@@ -73,6 +93,7 @@ class CameraEncoder(nn.Module):
         self.f2 = FiLM(lang_dim, 64)
         self.b3 = block(64, 64, 1)
         self.f3 = FiLM(lang_dim, 64)
+        self.res = nn.ModuleList([ResidualBlock(64, lang_dim) for _ in range(res_blocks)])
         self.heat = nn.Conv2d(64, self.POINTS, 1)
         if fine_heat:
             self.refine = nn.Sequential(nn.Conv2d(32 + 64, 16, 1), nn.ReLU(inplace=True), nn.Conv2d(16, self.POINTS, 3, padding=1))
@@ -91,6 +112,8 @@ class CameraEncoder(nn.Module):
         x1 = self.b1(img)
         x = self.f2(self.b2(x1), lang)
         x = self.f3(self.b3(x), lang)
+        for r in self.res:
+            x = r(x, lang)
         heat = self.heat(x)
         if self.fine_heat:
             up = F.interpolate(x, scale_factor=2.0, mode="nearest")
@@ -138,10 +161,10 @@ class LanguageEncoder(nn.Module):
 class ObservationEncoder(nn.Module):
     """(front, wrist, token ids, mask, state) → a context vector."""
 
-    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2, lean=False, fine_heat=False):
+    def __init__(self, vocab_size, dim=256, lang_dim=64, cameras=2, lean=False, fine_heat=False, res_blocks=0):
         super().__init__()
         self.lang = LanguageEncoder(vocab_size, lang_dim)
-        self.cams = nn.ModuleList([CameraEncoder(lang_dim, lean=lean, fine_heat=fine_heat) for _ in range(cameras)])
+        self.cams = nn.ModuleList([CameraEncoder(lang_dim, lean=lean, fine_heat=fine_heat, res_blocks=res_blocks) for _ in range(cameras)])
         self.state = nn.Sequential(nn.Linear(6, 64), nn.ReLU(inplace=True))
         self.fuse = nn.Sequential(nn.Linear(128 * cameras + 64 + lang_dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim), nn.ReLU(inplace=True))
 
@@ -167,10 +190,10 @@ class AuxHead(nn.Module):
 class BinsPolicy(nn.Module):
     """Per action dimension and step: logits over `bins` bins of the normalised range [-1, 1]."""
 
-    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6, lean=False, fine_heat=False):
+    def __init__(self, vocab_size, chunk, dim=256, bins=256, act_dim=6, lean=False, fine_heat=False, res_blocks=0):
         super().__init__()
         self.chunk, self.act_dim, self.bins = chunk, act_dim, bins
-        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean, fine_heat=fine_heat)
+        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean, fine_heat=fine_heat, res_blocks=res_blocks)
         self.slots = nn.Linear(dim, chunk * act_dim * 32)
         self.pos = nn.Parameter(torch.zeros(chunk * act_dim, 32))
         self.logits = nn.Sequential(nn.ReLU(), nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, bins))
@@ -199,9 +222,9 @@ def time_embedding(t, dim=32):
 
 
 class FlowEncoder(nn.Module):
-    def __init__(self, vocab_size, dim=256, lean=False, fine_heat=False):
+    def __init__(self, vocab_size, dim=256, lean=False, fine_heat=False, res_blocks=0):
         super().__init__()
-        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean, fine_heat=fine_heat)
+        self.encoder = ObservationEncoder(vocab_size, dim, lean=lean, fine_heat=fine_heat, res_blocks=res_blocks)
 
     def forward(self, image_front, image_wrist, input_ids, attention_mask, state, with_heat=False):
         return self.encoder([image_front, image_wrist], input_ids, attention_mask, state, with_heat)
@@ -223,9 +246,9 @@ class FlowDenoiser(nn.Module):
 
 
 class FlowPolicy(nn.Module):
-    def __init__(self, vocab_size, chunk, dim=256, lean=False, fine_heat=False):
+    def __init__(self, vocab_size, chunk, dim=256, lean=False, fine_heat=False, res_blocks=0):
         super().__init__()
-        self.enc = FlowEncoder(vocab_size, dim, lean, fine_heat)
+        self.enc = FlowEncoder(vocab_size, dim, lean, fine_heat, res_blocks)
         self.den = FlowDenoiser(chunk, dim)
         self.aux = AuxHead(dim)
 

@@ -287,6 +287,42 @@ print(json.dumps({"fine": ck["fine_heat"], "heat": list(heats[0].shape), "refine
     expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'never'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(work, 'fine-rebuilt.pt')])).toThrow(/has finer heatmaps: train it with --fine-heat/);
   }, 300_000);
 
+  it('--res-blocks: deepens a resumed model without changing what it does, exports graphs that match PyTorch, and rebuilds from them', async () => {
+    const deep = join(work, 'flow-deep');
+    const resumed = join(work, 'flow', 'checkpoint.pt');
+    expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', deep, '--head', 'flow', '--steps', '0', '--threads', '1', '--resume', resumed, '--res-blocks', '2'])).toMatch(/exported to/);
+    // The new blocks start as the identity: the same context and heatmaps as the model they grew from.
+    const same = `
+import sys, json, torch
+sys.path.insert(0, "training")
+import train
+def load(path):
+    ck = torch.load(path)
+    net = train.make_net("flow", VOCAB, 8, ck["lean"], ck["fine_heat"], ck.get("res_blocks", 0))
+    net.load_state_dict(ck["model"]); net.eval()
+    return ck, net
+(ck0, a), (ck1, b) = load(sys.argv[1]), load(sys.argv[2])
+g = torch.Generator().manual_seed(1)
+x = torch.rand(2, 3, ${RES}, ${RES}, generator=g)
+batch = (x, x.flip(-1), torch.randint(0, VOCAB, (2, 16), generator=g), torch.ones(2, 16, dtype=torch.int64), torch.randn(2, 6, generator=g))
+with torch.no_grad():
+    (ca, ha), (cb, hb) = a.enc(*batch, with_heat=True), b.enc(*batch, with_heat=True)
+print(json.dumps({"blocks": ck1["res_blocks"], "res": sorted({k.split(".res.")[1].split(".")[0] for k in ck1["model"] if ".res." in k}),
+                  "ctx": float((ca - cb).abs().max()), "heat": max(float((p - q).abs().max()) for p, q in zip(ha, hb))}))
+`;
+    const vocab = Object.keys(JSON.parse(readFileSync(join(tok, 'tokenizer.json'), 'utf8')).model.vocab).length;
+    const r = JSON.parse(run('/usr/bin/python3', ['-c', same.replaceAll('VOCAB', String(vocab)), resumed, join(deep, 'checkpoint.pt')]));
+    expect(r.blocks).toBe(2);
+    expect(r.res).toEqual(['0', '1']);
+    expect(r.ctx).toBe(0);
+    expect(r.heat).toBe(0);
+    const errors = await checkParity(deep);
+    for (const e of Object.values(errors)) expect(e).toBeLessThan(PARITY_TOLERANCE);
+    expect(run('/usr/bin/python3', ['training/checkpointFromOnnx.py', '--model', deep, '--out', join(work, 'deep-rebuilt.pt')])).toMatch(/rebuilt flow checkpoint/);
+    // A deeper model does not go on with fewer blocks.
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'never'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--resume', join(work, 'deep-rebuilt.pt'), '--res-blocks', '1'])).toThrow(/has 2 residual blocks per camera/);
+  }, 300_000);
+
   it('records the front camera at its own resolution, and resumes a run at it beside a teacher at the old one', async () => {
     // The convolutions and heatmap readouts fit any image size: weights trained at 32 px go on at 48.
     const mixed = join(work, 'demos-mixed');

@@ -13,7 +13,8 @@ import argparse
 import numpy as np
 import torch
 
-SAME = ("head", "lean", "fine_heat", "relative_mask", "resolutions")
+SAME = ("head", "lean", "fine_heat", "res_blocks", "relative_mask", "resolutions")
+DEFAULTS = {"fine_heat": False, "res_blocks": 0}  # what a checkpoint from before the option was trained with
 
 
 def soup(cks):
@@ -21,8 +22,9 @@ def soup(cks):
     first = cks[0]
     for i, ck in enumerate(cks[1:], 1):
         for k in SAME:
-            if ck.get(k) != first.get(k):
-                raise SystemExit(f"checkpoint {i + 1}: {k} is {ck.get(k)!r}, the first has {first.get(k)!r}: not the same model")
+            mine, theirs = ck.get(k, DEFAULTS.get(k)), first.get(k, DEFAULTS.get(k))
+            if mine != theirs:
+                raise SystemExit(f"checkpoint {i + 1}: {k} is {mine!r}, the first has {theirs!r}: not the same model")
         # A checkpoint rebuilt from ONNX keeps only the statistics its policy.json holds: compare those both have.
         for k, v in first["stats"].items():
             if k in ck["stats"] and not np.allclose(np.asarray(ck["stats"][k]), np.asarray(v), rtol=0, atol=1e-6):

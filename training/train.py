@@ -62,6 +62,7 @@ def parse_args(argv=None):
     p.add_argument("--thin", type=int, default=1, help="use only every k-th step's images of recordings that have every step's, the steps datagen --frame-every K would have kept (neighbouring frames are nearly the same picture)")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--fine-heat", action="store_true", help="heatmaps at half the image's resolution instead of a quarter (model.py CameraEncoder); --heat-sigma is then in those finer cells. Resuming a model without them starts them at its own quarter-resolution maps")
+    p.add_argument("--res-blocks", type=int, default=0, help="residual blocks per camera after the third conv block (model.py CameraEncoder): deeper features with a wider view. Resuming a model with fewer starts the new ones as the identity")
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
@@ -293,8 +294,9 @@ def heat_loss(heats, targets, sigma):
     return total / max(count, 1)
 
 
-def make_net(head, vocab, chunk, lean=False, fine_heat=False):
-    return tm.BinsPolicy(vocab, chunk, lean=lean, fine_heat=fine_heat) if head == "bins" else tm.FlowPolicy(vocab, chunk, lean=lean, fine_heat=fine_heat)
+def make_net(head, vocab, chunk, lean=False, fine_heat=False, res_blocks=0):
+    arch = {"lean": lean, "fine_heat": fine_heat, "res_blocks": res_blocks}
+    return tm.BinsPolicy(vocab, chunk, **arch) if head == "bins" else tm.FlowPolicy(vocab, chunk, **arch)
 
 
 def heat_error(heats, targets, images):
@@ -386,17 +388,20 @@ def main(argv=None):
         print(f"--resume: {args.resume} records no normalisation; using these recordings' statistics", flush=True)
     res = resolutions(eps[0]["meta"])  # one per camera for every episode (load_episodes)
     vocab = len(tok.vocab)
-    net = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat)
-    ema = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat)
+    net = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat, args.res_blocks)
+    ema = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat, args.res_blocks)
     if ck is not None:
         if ck["head"] != args.head:
             raise SystemExit(f"--resume: {args.resume} holds a {ck['head']} model, not {args.head}")
         if ck.get("fine_heat", False) and not args.fine_heat:
             raise SystemExit(f"--resume: {args.resume} has finer heatmaps: train it with --fine-heat")
+        if ck.get("res_blocks", 0) > args.res_blocks:
+            raise SystemExit(f"--resume: {args.resume} has {ck['res_blocks']} residual blocks per camera: train it with --res-blocks {ck['res_blocks']} or more")
         # Not strict: a checkpoint from before a training-only module (the auxiliary head) still warm-starts.
-        # Nor from before the finer heatmaps (--fine-heat): their correction starts at zero.
+        # Nor from before the finer heatmaps (--fine-heat) or more residual blocks: they start as the identity.
         missing, unexpected = net.load_state_dict(ck["model"], strict=False)
-        if unexpected or any(not (k.startswith("aux.") or (args.fine_heat and ".refine." in k)) for k in missing):
+        added = (".refine.",) * args.fine_heat + tuple(f".res.{i}." for i in range(ck.get("res_blocks", 0), args.res_blocks))
+        if unexpected or any(not (k.startswith("aux.") or any(a in k for a in added)) for k in missing):
             raise SystemExit(f"--resume: {args.resume} does not fit this model (missing {missing}, unexpected {unexpected})")
     if args.init_encoder:
         ck_enc = torch.load(args.init_encoder)
@@ -484,7 +489,7 @@ def main(argv=None):
         os.makedirs(args.out, exist_ok=True)
         # For resuming and diagnostics; the app never reads it (the build copies only the runtime's files).
         saved_stats = {k: np.asarray(v).tolist() for k, v in st.items()}
-        torch.save({"head": args.head, "lean": args.lean, "fine_heat": args.fine_heat, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
+        torch.save({"head": args.head, "lean": args.lean, "fine_heat": args.fine_heat, "res_blocks": args.res_blocks, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
         sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])

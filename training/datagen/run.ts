@@ -80,7 +80,8 @@ async function main(): Promise<void> {
       console.log(`the expert takes over from ${name} ${when}`);
     }
     const t0 = performance.now();
-    let frames = 0;
+    let steps = 0;
+    let frames = 0; // camera frames rendered: every step's, or with --frame-every only those
     let ok = 0;
     let solvedByPolicy = 0;
     let seed = args['seed-start'] - 1;
@@ -93,13 +94,14 @@ async function main(): Promise<void> {
       )) as EpisodeRecord;
       if (rec.policySolved) solvedByPolicy++;
       else writeEpisode(join(args.out, `episode_${String(seed).padStart(7, '0')}`), rec);
-      frames += rec.steps;
+      steps += rec.steps;
+      frames += rec.imageSteps?.length ?? rec.steps;
       if (rec.success) ok++;
       const secs = (performance.now() - t0) / 1000;
       const done = i + 1;
       const bar = '#'.repeat(Math.round((done / args.episodes) * 30)).padEnd(30, '.');
       const policy = handover ? `, ${solvedByPolicy} solved by the policy first` : '';
-      process.stdout.write(`\r[${bar}] ${done}/${args.episodes} episodes, ${ok} successful${policy}, ${(frames / secs).toFixed(1)} frames/s  `);
+      process.stdout.write(`\r[${bar}] ${done}/${args.episodes} episodes, ${ok} successful${policy}, ${(steps / secs).toFixed(1)} steps/s, ${(frames / secs).toFixed(1)} frames/s  `);
     }
     process.stdout.write(args['same-colour'] ? `\nlast seed ${seed}\n` : '\n');
   } finally {
