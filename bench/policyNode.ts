@@ -5,15 +5,22 @@ import { VlaPolicy } from '../src/policy/policy';
 import { type BenchRow, quantile } from './stats';
 
 export const HEADS = ['tiny-regression', 'tiny-bins', 'tiny-flow'] as const;
+/** The shipped models: what a person's browser runs, and what a deeper encoder costs per chunk. */
+const BUILT_IN = ['tabletop-mini-bins', 'tabletop-mini-flow'] as const;
 const RUNS = 60;
 
-export async function timeHead(name: string): Promise<number[]> {
-  const p = await VlaPolicy.load(new FsModelSource(join(process.cwd(), 'src', 'policy', 'fixtures', name)), 'wasm');
-  const cam = p.manifest.cameras[0];
-  const obs = { images: { [cam.name]: new Uint8Array(cam.width * cam.height * 4).fill(128) }, state: [0, -40, 40, 60, 0, 30], instruction: 'put the red cube in the blue bowl' };
+export function timeHead(name: string): Promise<number[]> {
+  return timeModel(join(process.cwd(), 'src', 'policy', 'fixtures', name), RUNS);
+}
+
+/** Milliseconds per action chunk (every camera's image, the state and an instruction in; the chunk out). */
+async function timeModel(dir: string, runs: number): Promise<number[]> {
+  const p = await VlaPolicy.load(new FsModelSource(dir), 'wasm');
+  const images = Object.fromEntries(p.manifest.cameras.map((c) => [c.name, new Uint8Array(c.width * c.height * 4).fill(128)]));
+  const obs = { images, state: [0, -40, 40, 60, 0, 30], instruction: 'put the red cube in the blue bowl' };
   for (let i = 0; i < 5; i++) await p.predictChunk(obs, i);
   const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await p.predictChunk(obs, i);
     ms.push(performance.now() - t0);
@@ -26,7 +33,7 @@ export async function benchPolicyNode(): Promise<BenchRow[]> {
   const results: Record<string, number[]> = {};
   for (const h of HEADS) results[h] = await timeHead(h);
   const base = quantile(results['tiny-regression'], 0.5);
-  return HEADS.map((h) => ({
+  const fixtures = HEADS.map((h) => ({
     name: `inference ${h.replace('tiny-', '')} head, WASM, Node`,
     value: quantile(results[h], 0.5),
     unit: 'ms',
@@ -36,4 +43,18 @@ export async function benchPolicyNode(): Promise<BenchRow[]> {
     ratio: quantile(results[h], 0.5) / base,
     note: `fixture graphs (32×32 image), ${RUNS} runs`,
   }));
+  const shipped: Record<string, number[]> = {};
+  for (const m of BUILT_IN) shipped[m] = await timeModel(join(process.cwd(), 'models', m), RUNS / 2);
+  const bins = quantile(shipped['tabletop-mini-bins'], 0.5);
+  const builtIn = BUILT_IN.map((m) => ({
+    name: `inference built-in ${m}, WASM, Node`,
+    value: quantile(shipped[m], 0.5),
+    unit: 'ms',
+    p95: quantile(shipped[m], 0.95),
+    baseline: 'built-in bins model, same run',
+    baselineValue: bins,
+    ratio: quantile(shipped[m], 0.5) / bins,
+    note: `models/${m}, one chunk of 8 actions (400 ms of control at 20 Hz), ${RUNS / 2} runs`,
+  }));
+  return [...fixtures, ...builtIn];
 }

@@ -151,6 +151,27 @@ print(json.dumps([np.nonzero(train.marked_steps({"meta": {"skip": [9, 13]}, "sta
     expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'held'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--skip-held', '90'])).toMatch(/--skip-held 90\.0 and marks in the recordings: left out 0 of \d+ steps/);
   });
 
+  it('--release-weight draws the steps around a stack or place release more often', () => {
+    // 40 steps: the jaws shut at step 10 (a grasp), open at step 30 (the release) and stay open.
+    const script = `
+import sys, json, numpy as np
+sys.path.insert(0, "training")
+import train
+a = np.zeros((40, 6), np.float32); a[:10, 5] = 30; a[30:, 5] = 30
+ep = lambda fam: {"action": a, "state": a.copy(), "meta": {"family": fam}, "frame_of": np.arange(40)}
+print(json.dumps([np.nonzero(train.release_steps(ep("stack"), 5, 3))[0].tolist(), np.nonzero(train.release_steps(ep("pick"), 5, 3))[0].tolist()]))
+st = {k: np.zeros(6, np.float32) for k in ("state_mean", "action_mean")} | {k: np.ones(6, np.float32) for k in ("state_std", "action_std")}
+counts = [len(train.Sampler([ep("place")], st, 4, "flow", 0, 1, 0, release_weight=w).index) for w in (1, 3)]
+print(json.dumps(counts))
+`;
+    const [[stack, pick], counts] = run('/usr/bin/python3', ['-c', script]).trim().split('\n').map((l) => JSON.parse(l)) as [[number[], number[]], number[]];
+    // 5 steps of lowering before the jaws open, 3 from the opening on; a pick never releases.
+    expect(stack).toEqual([25, 26, 27, 28, 29, 30, 31, 32]);
+    expect(pick).toEqual([]);
+    // The 30 steps around the release (20 before, 10 after by default: steps 10 to 39) are listed 3 times.
+    expect(counts).toEqual([40, 40 + 2 * 30]);
+  });
+
   it('trains the flow head and exports an encoder and a denoiser that match PyTorch', async () => {
     const out = join(work, 'flow');
     // One episode held out: the log carries the validation error per joint, in degrees.

@@ -66,6 +66,7 @@ def parse_args(argv=None):
     p.add_argument("--absolute-actions", action="store_true", help="predict absolute joint targets instead of offsets from the observed state")
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
+    p.add_argument("--release-weight", type=int, default=1, help="draw the steps around each release of stack and place recordings (1 s of lowering before the jaws open, 0.5 s after) this many times as often")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     p.add_argument("--distill", type=float, default=0.0, help="with --resume: weight of the distance from the resumed model's own predictions (frozen) on these recordings: it keeps what the earlier recordings taught where they are not at hand (learning without forgetting); 0: off")
     return p.parse_args(argv)
@@ -195,6 +196,23 @@ def held_steps(e, chunk, deg):
     return still & (np.abs(a[:, :5] - s[:, :5]).max(axis=1) > deg)
 
 
+RELEASE_BEFORE, RELEASE_AFTER = 20, 10  # steps at 20 Hz: the second of lowering before the jaws open, half a second after
+GRIPPER_SHUT = 15.0  # gripper labels (0–100) below this hold an object; the expert opens to 30
+
+
+def release_steps(e, before=RELEASE_BEFORE, after=RELEASE_AFTER):
+    """Steps around each release of a carried object in stack and place recordings (the gripper label opening
+    after it was shut): the lowering that sets the object down and the start of the retreat, where a policy's
+    stacks fail (it presses the object onto the base, or lets go above it, and it tips off)."""
+    out = np.zeros(len(e["action"]), bool)
+    if e["meta"].get("family") not in ("stack", "place"):
+        return out
+    g = e["action"][:, 5]
+    for t in np.nonzero((g[:-1] < GRIPPER_SHUT) & (g[1:] >= GRIPPER_SHUT))[0] + 1:
+        out[max(0, t - before) : t + after] = True
+    return out
+
+
 def marked_steps(e, chunk):
     """Steps the recording marks as no lesson (meta `skip` [from, to): a grasp missed on purpose, datagen fumble.ts),
     and those before it whose chunk of labels reaches into them."""
@@ -208,13 +226,18 @@ def marked_steps(e, chunk):
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
-    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4, skip_held=0.0):
+    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4, skip_held=0.0, release_weight=1):
         self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask, self.shift = eps, st, chunk, head, state_noise, mask, shift
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
         skip = [marked_steps(e, chunk) | (held_steps(e, chunk, skip_held) if skip_held > 0 else False) for e in eps]
         self.skipped = int(sum(k.sum() for k in skip))
         index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"])) if not skip[i][t] and e["frame_of"][t] >= 0]
+        # Steps around a release are drawn release_weight times as often (each listed that many times).
+        released = [release_steps(e) if release_weight > 1 else None for e in eps]
+        extra = [(i, t) for i, t in index if released[i] is not None and released[i][t]]
+        self.release_drawn = len(extra)
+        index += extra * (release_weight - 1)
         self.index = index[rank::world]
 
     def norm_actions(self, a):
@@ -434,7 +457,9 @@ def main(argv=None):
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
-    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift, args.skip_held)
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift, args.skip_held, args.release_weight)
+    if rank == 0 and args.release_weight > 1:
+        print(f"--release-weight {args.release_weight}: {sampler.release_drawn} steps around a release drawn {args.release_weight}x as often", flush=True)
     if rank == 0 and (args.skip_held > 0 or sampler.skipped):
         why = f"--skip-held {args.skip_held} and marks in the recordings" if args.skip_held > 0 else "marks in the recordings"
         print(f"{why}: left out {sampler.skipped} of {sum(len(e['state']) for e in eps)} steps", flush=True)
