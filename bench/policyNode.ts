@@ -32,29 +32,19 @@ async function timeModel(dir: string, runs: number): Promise<number[]> {
 export async function benchPolicyNode(): Promise<BenchRow[]> {
   const results: Record<string, number[]> = {};
   for (const h of HEADS) results[h] = await timeHead(h);
-  const base = quantile(results['tiny-regression'], 0.5);
-  const fixtures = HEADS.map((h) => ({
-    name: `inference ${h.replace('tiny-', '')} head, WASM, Node`,
-    value: quantile(results[h], 0.5),
-    unit: 'ms',
-    p95: quantile(results[h], 0.95),
-    baseline: 'regression head, same run',
-    baselineValue: base,
-    ratio: quantile(results[h], 0.5) / base,
-    note: `fixture graphs (32×32 image), ${RUNS} runs`,
-  }));
+  const base = results['tiny-regression'];
+  const fixtures = HEADS.map((h) => row(`inference ${h.replace('tiny-', '')} head, WASM, Node`, results[h], 'regression head, same run', base, `fixture graphs (32×32 image), ${RUNS} runs`));
   const shipped: Record<string, number[]> = {};
   for (const m of BUILT_IN) shipped[m] = await timeModel(join(process.cwd(), 'models', m), RUNS / 2);
-  const bins = quantile(shipped['tabletop-mini-bins'], 0.5);
-  const builtIn = BUILT_IN.map((m) => ({
-    name: `inference built-in ${m}, WASM, Node`,
-    value: quantile(shipped[m], 0.5),
-    unit: 'ms',
-    p95: quantile(shipped[m], 0.95),
-    baseline: 'built-in bins model, same run',
-    baselineValue: bins,
-    ratio: quantile(shipped[m], 0.5) / bins,
-    note: `models/${m}, one chunk of 8 actions (400 ms of control at 20 Hz), ${RUNS / 2} runs`,
-  }));
+  const builtIn = BUILT_IN.map((m) =>
+    row(`inference built-in ${m}, WASM, Node`, shipped[m], 'built-in bins model, same run', shipped['tabletop-mini-bins'], `models/${m}, one chunk of 8 actions (400 ms of control at 20 Hz), ${RUNS / 2} runs`),
+  );
   return [...fixtures, ...builtIn];
+}
+
+/** A row of median and p95 milliseconds, with its ratio to the baseline's median. */
+function row(name: string, ms: number[], baseline: string, baseMs: number[], note: string): BenchRow {
+  const value = quantile(ms, 0.5);
+  const baselineValue = quantile(baseMs, 0.5);
+  return { name, value, unit: 'ms', p95: quantile(ms, 0.95), baseline, baselineValue, ratio: value / baselineValue, note };
 }
