@@ -170,6 +170,7 @@ print(json.dumps(counts))
     expect(pick).toEqual([]);
     // The 30 steps around the release (20 before, 10 after by default: steps 10 to 39) are listed 3 times.
     expect(counts).toEqual([40, 40 + 2 * 30]);
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'rw'), '--release-weight', '0'])).toThrow(/--release-weight must be 1 \(off\) or more/);
   });
 
   it('trains the flow head and exports an encoder and a denoiser that match PyTorch', async () => {

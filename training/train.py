@@ -69,7 +69,10 @@ def parse_args(argv=None):
     p.add_argument("--release-weight", type=int, default=1, help="draw the steps around each release of stack and place recordings (1 s of lowering before the jaws open, 0.5 s after) this many times as often")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     p.add_argument("--distill", type=float, default=0.0, help="with --resume: weight of the distance from the resumed model's own predictions (frozen) on these recordings: it keeps what the earlier recordings taught where they are not at hand (learning without forgetting); 0: off")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.release_weight < 1:
+        p.error("--release-weight must be 1 (off) or more")
+    return args
 
 
 class Tokenizer:
