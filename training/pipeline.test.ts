@@ -165,7 +165,7 @@ counts = [len(train.Sampler([ep("place")], st, 4, "flow", 0, 1, 0, release_weigh
 print(json.dumps(counts))
 `;
     const [[stack, pick], counts] = run('/usr/bin/python3', ['-c', script]).trim().split('\n').map((l) => JSON.parse(l)) as [[number[], number[]], number[]];
-    // 5 steps of lowering before the jaws open, 3 from the opening on; a pick never releases.
+    // 5 steps of lowering before the jaws open, 3 from the opening on; pick recordings are never weighted.
     expect(stack).toEqual([25, 26, 27, 28, 29, 30, 31, 32]);
     expect(pick).toEqual([]);
     // The 30 steps around the release (20 before, 10 after by default: steps 10 to 39) are listed 3 times.

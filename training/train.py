@@ -237,8 +237,8 @@ class Sampler:
         self.skipped = int(sum(k.sum() for k in skip))
         index = [(i, t) for i, e in enumerate(eps) for t in range(len(e["state"])) if not skip[i][t] and e["frame_of"][t] >= 0]
         # Steps around a release are drawn release_weight times as often (each listed that many times).
-        released = [release_steps(e) if release_weight > 1 else None for e in eps]
-        extra = [(i, t) for i, t in index if released[i] is not None and released[i][t]]
+        released = [release_steps(e) for e in eps] if release_weight > 1 else None
+        extra = [(i, t) for i, t in index if released[i][t]] if released else []
         self.release_drawn = len(extra)
         index += extra * (release_weight - 1)
         self.index = index[rank::world]
