@@ -68,7 +68,7 @@ describe('training pipeline', () => {
     expect(visible).toBeGreaterThan(page.length / 3 / 2);
   });
 
-  it('--frame-every renders every k-th step only, the same frames as a full recording, and training draws only those steps', () => {
+  it('--frame-every renders every k-th step only, the same frames as a full recording, and training draws only those steps (--thin keeps handovers whole)', () => {
     const thin = join(work, 'thin');
     run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--seed-start', '5', '--task', 'push', '--res', String(RES), '--frame-every', '3', '--out', thin]);
     const full = join(data, 'episode_0000005');
@@ -92,6 +92,10 @@ describe('training pipeline', () => {
       });
     }
     expect(() => run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--seed-start', '5', '--frame-every', '0', '--out', join(work, 'never')])).toThrow(/--frame-every must be between 1 and 20/);
+    // A handover recording (datagen --handover) is short and holds the states only the policy reaches: --thin leaves it whole.
+    const handover = join(work, 'handover');
+    cpSync(full, join(handover, 'episode_0000005'), { recursive: true });
+    writeFileSync(join(handover, 'episode_0000005', 'meta.json'), JSON.stringify({ ...fullMeta, handoverTicks: 40 }));
     // train.py: the thin recording samples only its image steps, and --thin 3 draws the same steps and pictures from the full one.
     const script = `
 import sys, json
@@ -103,9 +107,11 @@ full = [e for e in train.load_episodes(sys.argv[3], tok, 3) if e["meta"]["seed"]
 st = train.stats([full])
 a, b = train.Sampler([thin], st, 8, "flow", 0, 1, 0), train.Sampler([full], st, 8, "flow", 0, 1, 0)
 (xa, _), (xb, _) = a.batch(32, augment=False), b.batch(32, augment=False)
-print(json.dumps([[t for _, t in a.index], [t for _, t in b.index], float((xa[0] - xb[0]).abs().max()), float((xa[1] - xb[1]).abs().max())]))
+handed = train.Sampler(train.load_episodes(sys.argv[4], tok, 3), st, 8, "flow", 0, 1, 0)
+print(json.dumps([[t for _, t in a.index], [t for _, t in b.index], float((xa[0] - xb[0]).abs().max()), float((xa[1] - xb[1]).abs().max()), [t for _, t in handed.index]]))
 `;
-    const [thinSteps, fullSteps, frontDiff, wristDiff] = JSON.parse(run('/usr/bin/python3', ['-c', script, tok, thin, data]).trim());
+    const [thinSteps, fullSteps, frontDiff, wristDiff, handedSteps] = JSON.parse(run('/usr/bin/python3', ['-c', script, tok, thin, data, handover]).trim());
+    expect(handedSteps).toEqual(Array.from({ length: meta.steps }, (_, t) => t));
     expect(thinSteps).toEqual(meta.imageSteps);
     expect(fullSteps).toEqual(meta.imageSteps);
     expect(frontDiff).toBe(0);

@@ -59,7 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
     p.add_argument("--shift", type=int, default=4, help="largest random image shift, pixels (DrQ). A shift moves where things appear, so a policy that reads positions off the image sees it as noise on the scene: keep it near the camera jitter (1) for --lean")
-    p.add_argument("--thin", type=int, default=1, help="use only every k-th step's images of recordings that have every step's, the steps datagen --frame-every K would have kept (neighbouring frames are nearly the same picture)")
+    p.add_argument("--thin", type=int, default=1, help="use only every k-th step's images of recordings that have every step's, the steps datagen --frame-every K would have kept (neighbouring frames are nearly the same picture); handover recordings keep all theirs")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--fine-heat", action="store_true", help="heatmaps at half the image's resolution instead of a quarter (model.py CameraEncoder); --heat-sigma is then in those finer cells. Resuming a model without them starts them at its own quarter-resolution maps")
     p.add_argument("--res-blocks", type=int, default=0, help="residual blocks per camera after the third conv block (model.py CameraEncoder): deeper features with a wider view. Resuming a model with fewer starts the new ones as the identity")
@@ -105,7 +105,8 @@ def load_episodes(folder, tokenizer, thin=1):
         # Recorded with --frame-every: images at the listed steps only; samples are drawn from those.
         frame_of = image_frames(meta)
         frames = len(meta["imageSteps"]) if "imageSteps" in meta else n
-        if thin > 1 and "imageSteps" not in meta:
+        # Handover recordings keep every frame: they are short, and their states are the ones only the policy reaches.
+        if thin > 1 and "imageSteps" not in meta and not meta.get("handoverTicks"):
             frame_of[np.arange(n) % thin != meta["seed"] % thin] = -1  # as datagen's --frame-every would have kept
         # Mapped, not read: a few thousand episodes at 96 px outgrow the memory; the page cache keeps what fits.
         cams = {c: np.memmap(os.path.join(d, f"{c}.u8"), dtype=np.uint8, mode="r", shape=(frames, camera_res(meta, c), camera_res(meta, c), 3)) for c in meta["cameras"]}
