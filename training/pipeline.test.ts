@@ -92,7 +92,7 @@ describe('training pipeline', () => {
       });
     }
     expect(() => run('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--seed-start', '5', '--frame-every', '0', '--out', join(work, 'never')])).toThrow(/--frame-every must be between 1 and 20/);
-    // A handover recording (datagen --handover) is short and holds the states only the policy reaches: --thin leaves it whole.
+    // A handover recording (datagen --handover) holds the states only the policy reaches, and there are few of them: --thin leaves it whole.
     const handover = join(work, 'handover');
     cpSync(full, join(handover, 'episode_0000005'), { recursive: true });
     writeFileSync(join(handover, 'episode_0000005', 'meta.json'), JSON.stringify({ ...fullMeta, handoverTicks: 40 }));

@@ -105,7 +105,7 @@ def load_episodes(folder, tokenizer, thin=1):
         # Recorded with --frame-every: images at the listed steps only; samples are drawn from those.
         frame_of = image_frames(meta)
         frames = len(meta["imageSteps"]) if "imageSteps" in meta else n
-        # Handover recordings keep every frame: they are short, and their states are the ones only the policy reaches.
+        # Handover recordings keep every frame: they are few, and their states are the ones only the policy reaches.
         if thin > 1 and "imageSteps" not in meta and not meta.get("handoverTicks"):
             frame_of[np.arange(n) % thin != meta["seed"] % thin] = -1  # as datagen's --frame-every would have kept
         # Mapped, not read: a few thousand episodes at 96 px outgrow the memory; the page cache keeps what fits.
