@@ -14,6 +14,7 @@ import { parseArgs } from '../../tools/args';
 import { formatTable, summarise } from '../../tools/summary';
 import { countFailures, formatFailures } from './failures';
 import { formatSplit, splitBySameColour } from './sceneSplit';
+import { formatStackShapes, stackByShape } from './stackShapes';
 import type { EpisodeOptions, EvalEpisode, LoadedModel } from './page';
 
 async function main(): Promise<void> {
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   const expert = summarise(await Promise.all(policy.map((p) => runEpisode(generateEpisode(p.seed, p.family)))));
   const failures = countFailures(policy);
   const split = splitBySameColour(policy);
+  const stackShapes = stackByShape(policy);
   const families_: Record<string, unknown> = {};
   for (const [f, s] of Object.entries(summary.families)) families_[f] = { ...s, expert_success_rate: expert.families[f]?.success_rate ?? null, failures: failures[f] };
   const result = {
@@ -113,11 +115,14 @@ async function main(): Promise<void> {
     families: families_,
     overall: { ...summary.overall, expert_success_rate: expert.overall.success_rate },
     scenes: split,
+    stack_shapes: stackShapes,
     episodes: policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, sim_seconds: p.simSeconds, failure: p.failure })),
   };
   console.log(formatTable(summary, expert));
   console.log(formatFailures(failures));
   console.log(formatSplit(split));
+  const shapeLine = formatStackShapes(stackShapes);
+  if (shapeLine) console.log(shapeLine);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
   if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
 }
