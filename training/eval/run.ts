@@ -14,6 +14,7 @@ import { parseArgs } from '../../tools/args';
 import { formatTable, summarise } from '../../tools/summary';
 import { countFailures, formatFailures } from './failures';
 import { formatSplit, splitBySameColour } from './sceneSplit';
+import { formatReleaseSummary, type TracedEpisode } from './releaseOffsets';
 import { formatStackShapes, stackByShape } from './stackShapes';
 import type { EpisodeOptions, EvalEpisode, LoadedModel } from './page';
 
@@ -124,7 +125,12 @@ async function main(): Promise<void> {
   const shapeLine = formatStackShapes(stackShapes);
   if (shapeLine) console.log(shapeLine);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
-  if (args.trace) writeFileSync(args.trace, JSON.stringify(policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace }))));
+  if (args.trace) {
+    const traced = policy.map((p) => ({ seed: p.seed, family: p.family, success: p.success, failure: p.failure, trace: p.trace ?? [] }));
+    const releaseLine = formatReleaseSummary(traced satisfies TracedEpisode[]);
+    if (releaseLine) console.log(releaseLine);
+    writeFileSync(args.trace, JSON.stringify(traced));
+  }
 }
 
 /** Load the eval page and the model into a page; → the model's label and flow sampling settings. */
