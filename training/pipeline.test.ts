@@ -387,5 +387,24 @@ print(json.dumps({"blocks": ck1["res_blocks"], "res": sorted({k.split(".res.")[1
     // Recordings at two resolutions in one folder are refused, not stacked into a crash mid-run.
     cpSync(before, join(mixed, 'episode_0000005x'), { recursive: true });
     expect(() => run('/usr/bin/python3', ['training/train.py', '--data', mixed, '--tokenizer', tok, '--out', join(work, 'never'), '--head', 'flow', '--steps', '1'])).toThrow(/one resolution per camera/);
+    // With --upsample they train together at the sharpest size, the older recording brought up to it.
+    const up = join(work, 'flow-upsampled');
+    const upLog = run('/usr/bin/python3', ['training/train.py', '--data', mixed, '--tokenizer', tok, '--out', up, '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--upsample']);
+    expect(upLog).toMatch(/--upsample: cameras at \{'front': 48, 'wrist': 32\}; 1 of 2 episodes recorded below that are upsampled/);
+    const upPolicy = JSON.parse(readFileSync(join(up, 'policy.json'), 'utf8'));
+    expect(upPolicy.cameras.map((c: { width: number }) => c.width)).toEqual([48, RES]);
+    // Upsampling keeps the picture where it was: a frame half red, half blue stays so, at the new size.
+    const script = `
+import sys, json, numpy as np
+sys.path.insert(0, "training")
+import train
+f = np.zeros((32, 32, 3), np.uint8); f[:, :16] = (200, 0, 0); f[:, 16:] = (0, 0, 200)
+b = train.stack_at([f, np.full((48, 48, 3), 7, np.uint8)], 48)
+try:
+    train.stack_at([np.zeros((64, 64, 3), np.uint8)], 48); down = "kept"
+except ValueError:
+    down = "refused"
+print(json.dumps([list(b.shape), b[0, :, :23].reshape(-1, 3).tolist().count([200, 0, 0]), b[0, :, 25:].reshape(-1, 3).tolist().count([0, 0, 200]), int(b[1].min()), int(b[1].max()), down]))`;
+    expect(JSON.parse(run('/usr/bin/python3', ['-c', script]))).toEqual([[2, 48, 48, 3], 48 * 23, 48 * 23, 7, 7, 'refused']);
   }, 300_000);
 });

@@ -59,6 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--heat-weight", type=float, default=1.0, help="weight of the heatmap loss (episodes need targets.f32: tsx training/sceneTargets.ts DATA)")
     p.add_argument("--heat-sigma", type=float, default=0.75, help="width of the heatmap target, in feature cells")
     p.add_argument("--shift", type=int, default=4, help="largest random image shift, pixels (DrQ). A shift moves where things appear, so a policy that reads positions off the image sees it as noise on the scene: keep it near the camera jitter (1) for --lean")
+    p.add_argument("--upsample", action="store_true", help="recordings at several camera resolutions: train at the sharpest, the others upsampled bilinearly to it (a camera made sharper keeps its earlier recordings)")
     p.add_argument("--thin", type=int, default=1, help="use only every k-th step's images of recordings that have every step's, the steps datagen --frame-every K would have kept (neighbouring frames are nearly the same picture); handover recordings keep all theirs")
     p.add_argument("--lean", action="store_true", help="cameras pass on only their heatmap readouts (no global features)")
     p.add_argument("--fine-heat", action="store_true", help="heatmaps at half the image's resolution instead of a quarter (model.py CameraEncoder); --heat-sigma is then in those finer cells. Resuming a model without them starts them at its own quarter-resolution maps")
@@ -91,7 +92,7 @@ class Tokenizer:
         return ids + [self.vocab["[PAD]"]] * (self.max_length - len(ids)), mask
 
 
-def load_episodes(folder, tokenizer, thin=1):
+def load_episodes(folder, tokenizer, thin=1, upsample=False):
     eps = []
     for name in sorted(os.listdir(folder)):
         d = os.path.join(folder, name)
@@ -124,9 +125,28 @@ def load_episodes(folder, tokenizer, thin=1):
         raise SystemExit(f"no successful episodes in {folder}")
     res = resolutions(eps[0]["meta"])
     for e in eps:
-        if resolutions(e["meta"]) != res:
-            raise SystemExit(f"{folder}: seed {e['meta']['seed']} was recorded at {resolutions(e['meta'])}, others at {res}: one resolution per camera")
+        if resolutions(e["meta"]) != res and not upsample:
+            raise SystemExit(f"{folder}: seed {e['meta']['seed']} was recorded at {resolutions(e['meta'])}, others at {res}: one resolution per camera (--upsample trains at the sharpest)")
     return eps
+
+
+def data_resolutions(eps):
+    """Per camera, the sharpest resolution among the recordings: the model's (--upsample brings the others up to it)."""
+    return {c: max(camera_res(e["meta"], c) for e in eps) for c in ("front", "wrist")}
+
+
+def stack_at(frames, size):
+    """uint8 HWC frames → one NHWC batch at size × size; smaller frames are upsampled bilinearly (recordings
+    from before a camera got sharper: blurrier than a sharp recording, but the same scene in the same place)."""
+    out = []
+    for f in frames:
+        if f.shape[0] != size:
+            if f.shape[0] > size:
+                raise ValueError(f"a {f.shape[0]} px frame in a {size} px batch: frames are only brought up, never down")
+            x = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1)[None].float()
+            f = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)[0].permute(1, 2, 0).round().clamp(0, 255).to(torch.uint8).numpy()
+        out.append(f)
+    return np.stack(out)
 
 
 def image_frames(meta):
@@ -230,8 +250,10 @@ def marked_steps(e, chunk):
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
-    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4, skip_held=0.0, release_weight=1):
+    def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4, skip_held=0.0, release_weight=1, res=None):
         self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask, self.shift = eps, st, chunk, head, state_noise, mask, shift
+        # The model's camera sizes (None: the recordings' sharpest); recordings below them are upsampled (--upsample).
+        self.res = res
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
         skip = [marked_steps(e, chunk) | (held_steps(e, chunk, skip_held) if skip_held > 0 else False) for e in eps]
@@ -268,8 +290,9 @@ class Sampler:
             auxs.append(e["aux"] if e["aux"] is not None else np.full(4, np.nan, np.float32))
             heats.append(e["targets"][t] if e["targets"] is not None else np.zeros((2, 2, 3), np.float32))
             acts.append(self.norm_actions(chunk_targets(e, t, self.chunk, self.mask)))
-        f, f_shift = images(np.stack(fronts), augment, self.rng, self.shift)
-        w, w_shift = images(np.stack(wrists), augment, self.rng, self.shift)
+        self.res = self.res or data_resolutions(self.eps)
+        f, f_shift = images(stack_at(fronts, self.res["front"]), augment, self.rng, self.shift)
+        w, w_shift = images(stack_at(wrists, self.res["wrist"]), augment, self.rng, self.shift)
         self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
         # Heatmap targets move with the random shift of their image.
         heat = np.stack(heats).copy()
@@ -398,7 +421,7 @@ def main(argv=None):
     tok = Tokenizer(args.tokenizer, args.max_length)
     if args.thin < 1:
         raise SystemExit("--thin must be 1 or more")
-    eps = load_episodes(args.data, tok, args.thin)
+    eps = load_episodes(args.data, tok, args.thin, args.upsample)
     # Validation episodes: every k-th successful episode, so each family is represented.
     val_eps = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes] if args.val_episodes > 0 else []
     eps = [e for e in eps if not any(e is v for v in val_eps)]
@@ -413,7 +436,10 @@ def main(argv=None):
             print(f"--resume: keeping the normalisation of {args.resume}", flush=True)
     elif ck is not None and rank == 0:
         print(f"--resume: {args.resume} records no normalisation; using these recordings' statistics", flush=True)
-    res = resolutions(eps[0]["meta"])  # one per camera for every episode (load_episodes)
+    res = data_resolutions(eps + val_eps)  # one per camera for every episode, or with --upsample the sharpest
+    if rank == 0 and args.upsample:
+        low = sum(1 for e in eps + val_eps if resolutions(e["meta"]) != res)
+        print(f"--upsample: cameras at {res}; {low} of {len(eps) + len(val_eps)} episodes recorded below that are upsampled", flush=True)
     vocab = len(tok.vocab)
     net = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat, args.res_blocks)
     ema = make_net(args.head, vocab, args.chunk, args.lean, args.fine_heat, args.res_blocks)
@@ -461,13 +487,13 @@ def main(argv=None):
     train_net = DDP(net) if world > 1 else net
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, args.steps)))))
-    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift, args.skip_held, args.release_weight)
+    sampler = Sampler(eps, st, args.chunk, args.head, rank, world, args.seed, args.state_noise, mask, args.shift, args.skip_held, args.release_weight, res)
     if rank == 0 and args.release_weight > 1:
         print(f"--release-weight {args.release_weight}: {sampler.release_drawn} steps around a release drawn {args.release_weight}x as often", flush=True)
     if rank == 0 and (args.skip_held > 0 or sampler.skipped):
         why = f"--skip-held {args.skip_held} and marks in the recordings" if args.skip_held > 0 else "marks in the recordings"
         print(f"{why}: left out {sampler.skipped} of {sum(len(e['state']) for e in eps)} steps", flush=True)
-    val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99, mask=mask) if val_eps else None
+    val = Sampler(val_eps, st, args.chunk, args.head, 0, 1, 99, mask=mask, res=res) if val_eps else None
     log = []
     t0 = time.time()
     for step in range(args.steps):
@@ -520,7 +546,7 @@ def main(argv=None):
         saved_stats = {k: np.asarray(v).tolist() for k, v in st.items()}
         torch.save({"head": args.head, "lean": args.lean, "fine_heat": args.fine_heat, "res_blocks": args.res_blocks, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
-        sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask).batch(1, augment=False)
+        sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask, res=res).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])
     if world > 1:
         dist.barrier()
