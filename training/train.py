@@ -546,7 +546,9 @@ def main(argv=None):
         saved_stats = {k: np.asarray(v).tolist() for k, v in st.items()}
         torch.save({"head": args.head, "lean": args.lean, "fine_heat": args.fine_heat, "res_blocks": args.res_blocks, "relative_mask": mask.tolist(), "model": final.state_dict(), "stats": saved_stats, "resolutions": res}, os.path.join(args.out, "checkpoint.pt"))
         instructions = sorted({e["meta"]["instruction"] for e in eps})[:1000]
-        sample, _ = Sampler(eps[:1], st, args.chunk, args.head, 0, 1, 7, mask=mask, res=res).batch(1, augment=False)
+        # Parity on a frame recorded at the model's sizes where there is one: the runtime never sees an upsampled one.
+        sharp = next((e for e in eps if resolutions(e["meta"]) == res), eps[0])
+        sample, _ = Sampler([sharp], st, args.chunk, args.head, 0, 1, 7, mask=mask, res=res).batch(1, augment=False)
         export(final, args, st, res, tok, log, len(eps), world, instructions, sample, mask, [e["meta"]["seed"] for e in val_eps])
     if world > 1:
         dist.barrier()
