@@ -135,9 +135,12 @@ def data_resolutions(eps):
     return {c: max(camera_res(e["meta"], c) for e in eps) for c in ("front", "wrist")}
 
 
-def stack_at(frames, size):
-    """uint8 HWC frames → one NHWC batch at size × size; smaller frames are upsampled bilinearly (recordings
-    from before a camera got sharper: blurrier than a sharp recording, but the same scene in the same place)."""
+def stack_at(frames, size=None):
+    """uint8 HWC frames → one NHWC batch at size × size (None: as recorded); smaller frames are upsampled
+    bilinearly (recordings from before a camera got sharper: blurrier than a sharp recording, but the same scene
+    in the same place)."""
+    if size is None:
+        return np.stack(frames)
     out = []
     for f in frames:
         if f.shape[0] != size:
@@ -252,7 +255,7 @@ class Sampler:
 
     def __init__(self, eps, st, chunk, head, rank, world, seed, state_noise=0.0, mask=np.zeros(6, bool), shift=4, skip_held=0.0, release_weight=1, res=None):
         self.eps, self.st, self.chunk, self.head, self.state_noise, self.mask, self.shift = eps, st, chunk, head, state_noise, mask, shift
-        # The model's camera sizes (None: the recordings' sharpest); recordings below them are upsampled (--upsample).
+        # The model's camera sizes (None: as recorded, one size per camera); recordings below them are upsampled (--upsample).
         self.res = res
         self.rng = np.random.default_rng(seed + 1000 * rank)
         # Each process draws from its own shard of the steps: data parallel without duplicates.
@@ -290,9 +293,9 @@ class Sampler:
             auxs.append(e["aux"] if e["aux"] is not None else np.full(4, np.nan, np.float32))
             heats.append(e["targets"][t] if e["targets"] is not None else np.zeros((2, 2, 3), np.float32))
             acts.append(self.norm_actions(chunk_targets(e, t, self.chunk, self.mask)))
-        self.res = self.res or data_resolutions(self.eps)
-        f, f_shift = images(stack_at(fronts, self.res["front"]), augment, self.rng, self.shift)
-        w, w_shift = images(stack_at(wrists, self.res["wrist"]), augment, self.rng, self.shift)
+        size = self.res or {}
+        f, f_shift = images(stack_at(fronts, size.get("front")), augment, self.rng, self.shift)
+        w, w_shift = images(stack_at(wrists, size.get("wrist")), augment, self.rng, self.shift)
         self.last_aux = torch.tensor(np.stack(auxs), dtype=torch.float32) * AUX_SCALE
         # Heatmap targets move with the random shift of their image.
         heat = np.stack(heats).copy()
