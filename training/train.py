@@ -146,7 +146,7 @@ def stack_at(frames, size=None):
         if f.shape[0] != size:
             if f.shape[0] > size:
                 raise ValueError(f"a {f.shape[0]} px frame in a {size} px batch: frames are only brought up, never down")
-            x = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1)[None].float()
+            x = torch.from_numpy(np.array(f)).permute(2, 0, 1)[None].float()  # a copy: the recording is mapped read-only
             f = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)[0].permute(1, 2, 0).round().clamp(0, 255).to(torch.uint8).numpy()
         out.append(f)
     return np.stack(out)
