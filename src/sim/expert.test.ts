@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runEpisode } from './episode';
-import { ScriptedExpert } from './expert';
-import { generateEpisode } from './tasks';
+import { EXPERT, ScriptedExpert } from './expert';
+import { forwardKinematics } from './kinematics';
+import { generateEpisode, TIME_LIMIT, TaskMonitor } from './tasks';
+import { SimWorld } from './world';
 
 describe('scripted expert, misaimed stack', () => {
   it('sees the held object off the base as it comes down, goes back up, aims again and stacks it', async () => {
@@ -45,6 +47,69 @@ describe('scripted expert, misaimed stack', () => {
       });
       expect(seen.has('lower')).toBe(true);
       expect(seen.has('realign')).toBe(false);
+    }
+  });
+});
+
+describe('scripted expert, finish', () => {
+  it('after a stack lifts the open jaws straight up clear of it, holds there, and never tries again', async () => {
+    const ep = generateEpisode(100, 'stack');
+    const world = await SimWorld.create(ep.scene);
+    try {
+      const hz = world.config.controlHz;
+      const expert = new ScriptedExpert(ep.task, ep.scene, hz);
+      const monitor = new TaskMonitor(ep.task, ep.scene);
+      while (world.time < TIME_LIMIT.stack && monitor.status !== 'success') {
+        world.setAction(expert.act(world));
+        world.stepControl();
+        monitor.update(world, 1 / hz);
+      }
+      expect(monitor.status).toBe('success');
+      expert.finish(world);
+      const at = forwardKinematics(world.arm.q).p;
+      // Three seconds: longer than the 1.5 s idle after which an unfinished expert plans a new attempt.
+      for (let i = 0; i < 3 * hz; i++) {
+        const action = expert.act(world);
+        expect(expert.phaseName).toBe('clear');
+        expect(action[5]).toBe(EXPERT.open);
+        world.setAction(action);
+        world.stepControl();
+        // The stack stays built all along, the jaws never back on it.
+        expect(monitor.satisfied(world)).toBe(true);
+      }
+      const end = forwardKinematics(world.arm.q).p;
+      expect(end[2]).toBeGreaterThan(EXPERT.carryZ + 0.02 - EXPERT.arriveTol);
+      expect(Math.hypot(end[0] - at[0], end[1] - at[1])).toBeLessThan(0.01);
+    } finally {
+      world.dispose();
+    }
+  });
+
+  it('after a pick holds the object still, jaws shut', async () => {
+    const ep = generateEpisode(101, 'pick');
+    const world = await SimWorld.create(ep.scene);
+    try {
+      const hz = world.config.controlHz;
+      const expert = new ScriptedExpert(ep.task, ep.scene, hz);
+      const monitor = new TaskMonitor(ep.task, ep.scene);
+      while (world.time < TIME_LIMIT.pick && monitor.status !== 'success') {
+        world.setAction(expert.act(world));
+        world.stepControl();
+        monitor.update(world, 1 / hz);
+      }
+      expect(monitor.status).toBe('success');
+      expert.finish(world);
+      const held = world.objectState(ep.task.object).p;
+      for (let i = 0; i < 2 * hz; i++) {
+        const action = expert.act(world);
+        expect(action[5]).toBe(EXPERT.closed);
+        world.setAction(action);
+        world.stepControl();
+      }
+      const now = world.objectState(ep.task.object).p;
+      expect(Math.hypot(now[0] - held[0], now[1] - held[1], now[2] - held[2])).toBeLessThan(0.01);
+    } finally {
+      world.dispose();
     }
   });
 });

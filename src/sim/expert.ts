@@ -123,6 +123,7 @@ export class ScriptedExpert {
   private idleTime = 0;
   private realigns = 0;
   private misaim: Vec3 | null;
+  private finished = false;
   private graspMiss: Vec3 | null;
   private readonly check: TaskMonitor;
   phaseName = 'start';
@@ -192,7 +193,30 @@ export class ScriptedExpert {
     if (phase.name === 'lift' && !this.lifted(world)) this.plan(world);
   }
 
+  /**
+   * The task is done (the caller's monitor says so): drop the plan, whatever phase it was in — a retry may have
+   * begun while a stack settled — and only clear the hand: a pick holds still with the object, the others lift
+   * the tool straight up to above the carry height with the jaws as they are, and hold there. Never a new
+   * attempt. Datagen's --tail records this, so a policy learns what follows a release.
+   */
+  finish(world: SimWorld): void {
+    const t = this.commanded ?? forwardKinematics(world.arm.q).p;
+    const pick = this.task.family === 'pick';
+    const jaws = pick ? EXPERT.closed : this.task.family === 'push' ? (this.phases[this.index]?.gripper ?? EXPERT.closed) : EXPERT.open;
+    const goal: Vec3 = [t[0], t[1], pick ? t[2] : Math.max(t[2], EXPERT.carryZ + 0.02)];
+    this.phases = [{ name: 'clear', goal: () => goal, gripper: jaws, speed: EXPERT.slowSpeed, settle: Number.POSITIVE_INFINITY }];
+    this.index = 0;
+    this.phaseTime = 0;
+    this.settleTime = 0;
+    this.speed = 0;
+    this.finished = true;
+  }
+
   private onPlanEnd(world: SimWorld, dt: number): void {
+    if (this.finished) {
+      this.index = this.phases.length - 1;
+      return;
+    }
     if (this.phases.length === 0) {
       this.plan(world);
       return;

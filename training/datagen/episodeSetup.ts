@@ -40,6 +40,11 @@ export interface GenOptions {
    * a recording's cost and neighbouring frames are nearly the same picture: this records more layouts an hour.
    * The state, action and heatmap targets are still kept every step. */
   frameEvery?: number;
+  /** Keep recording the expert this many seconds past success (0 or absent: stop at success). The eval ends at
+   * success, but a policy that has just let go cannot tell it has succeeded: without these steps the data never
+   * shows what follows a release (the jaws lifting clear), and round 25's traces show policies that dither low
+   * over a stack they have just built and knock it off. */
+  tailSeconds?: number;
 }
 
 /** Whether a recording's step has images: every `every`-th step, from a phase the seed picks. */

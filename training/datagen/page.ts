@@ -54,6 +54,8 @@ export interface EpisodeRecord {
   /** With --frame-every above 1: that number, and the steps that have images, in order (else every step has one). */
   frameEvery?: number;
   imageSteps?: number[];
+  /** Steps recorded past success (--tail); 0: the recording stops at success. */
+  tailSteps: number;
   /** The policy solved the task before the handover: nothing to record (steps 0). */
   policySolved: boolean;
   /** base64 of float32 heatmap targets [steps, cameras, 2, 3] (sceneTargets.ts's layout). */
@@ -124,7 +126,12 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   let steps = 0;
   const every = Math.max(1, opts.frameEvery ?? 1);
   const rendered: number[] = [];
-  while (!policySolved && world.time < limit && monitor.status !== 'success') {
+  // Past success the expert goes on (its release settles, then it lifts clear) for the tail's ticks.
+  const tail = Math.round((opts.tailSeconds ?? 0) * hz);
+  let tailSteps = 0;
+  const recording = () => world.time < limit && (monitor.status !== 'success' || tailSteps < tail);
+  while (!policySolved && recording()) {
+    if (monitor.status === 'success' && tailSteps++ === 0) expert.finish(world);
     const snap = world.snapshot();
     const render = hasImages(seed, steps, every);
     if (render) {
@@ -187,6 +194,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
     handoverTicks: driven,
     handoverModel: driven > 0 && policy ? policy.info.name : null,
     handoverEvent: driven > 0 ? event : null,
+    tailSteps,
     ...(every > 1 ? { frameEvery: every, imageSteps: rendered } : {}),
     policySolved,
     targets: base64(concat(targets)),

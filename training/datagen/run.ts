@@ -1,5 +1,5 @@
 /**
- * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--fumble] [--handover MODEL [--handover-seconds S] [--handover-at time|release]] [--frame-every K]
+ * npm run datagen -- --episodes N --seed-start S --out DIR [--res 96] [--front-res R] [--task FAMILY] [--no-randomize] [--noise DEG] [--recovery CM [--recovery-descents]] [--same-colour] [--decoy] [--misaim CM] [--fumble] [--handover MODEL [--handover-seconds S] [--handover-at time|release]] [--frame-every K] [--tail S]
  * Records scripted-expert episodes with the real sim and renderer in headless Chromium. Families rotate per
  * episode unless --task is given. Seeds from 1,000,000 up are reserved for evaluation and refused here.
  * With --same-colour only seeds whose scene has another object of the instructed object's colour are recorded
@@ -15,6 +15,9 @@
  *
  * With --frame-every K the cameras are rendered only every K-th step (meta.json `imageSteps`), and the run
  * records about K times more layouts an hour.
+ *
+ * With --tail S the expert goes on S seconds past success and those steps are recorded too (meta.json
+ * `tailSteps`): the release settling and the jaws lifting clear, which a policy needs to learn to do next.
  *
  * Each episode is a folder: meta.json, state.f32 and action.f32 ([steps, 6] little-endian float32),
  * <camera>.u8 ([steps, res, res, 3] RGB) and targets.f32 (the heatmap targets, sceneTargets.ts's layout, from
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     handover: { type: 'string', default: '', help: 'model folder (inside this project): it drives the start of each episode, then the expert takes over and only that is recorded (DAgger)' },
     'handover-seconds': { type: 'int', default: 12, help: 'with --handover: the expert takes over after a random 0 to this many seconds (with --handover-at release: at the latest after this many)' },
     'frame-every': { type: 'int', default: 1, help: 'render the cameras only every this many control steps (state, action and targets stay every step): more layouts per hour' },
+    tail: { type: 'int', default: 0, help: 'keep recording the expert this many seconds past success (its release settling and the jaws lifting clear), so a policy learns what follows a release (0: stop at success)' },
     'handover-at': { type: 'string', default: 'time', help: "with --handover: 'time' (a random time in the window) or 'release' (place and stack: at the policy's lowering of the held object near where it must rest, or just after it lets go; pick and push keep 'time')" },
   });
   const last = args['seed-start'] + args.episodes - 1;
@@ -64,9 +68,10 @@ async function main(): Promise<void> {
   const shortest = Math.min(...(args.task ? [args.task as TaskFamily] : TASK_FAMILIES).map((f) => TIME_LIMIT[f]));
   if (handover && (args['handover-seconds'] < 1 || args['handover-seconds'] >= shortest)) throw new Error(`--handover-seconds must be between 1 and ${shortest - 1}`);
   if (args['frame-every'] < 1 || args['frame-every'] > 20) throw new Error('--frame-every must be between 1 and 20');
+  if (args.tail < 0 || args.tail > 3) throw new Error('--tail must be between 0 and 3 s');
   if (args.fumble && handover) throw new Error('--fumble records the expert from the start: not with --handover');
   if (!['time', 'release'].includes(args['handover-at'])) throw new Error(`--handover-at must be 'time' or 'release', not "${args['handover-at']}"`);
-  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, fumble: args.fumble, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}), ...(args['frame-every'] > 1 ? { frameEvery: args['frame-every'] } : {}) };
+  const opts: GenOptions = { res: args.res, ...(args['front-res'] ? { frontRes: args['front-res'] } : {}), randomize: !args['no-randomize'], maxNoiseDeg: args.noise, recoveryCm: args.recovery, recoveryDescents: args['recovery-descents'], decoy: args.decoy, misaimCm: args.misaim, fumble: args.fumble, ...(handover ? { handoverSeconds: args['handover-seconds'], handoverAt: args['handover-at'] as 'time' | 'release' } : {}), ...(args['frame-every'] > 1 ? { frameEvery: args['frame-every'] } : {}), ...(args.tail > 0 ? { tailSeconds: args.tail } : {}) };
   mkdirSync(args.out, { recursive: true });
 
   const { server, origin } = await startDevServer();
