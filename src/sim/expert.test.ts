@@ -51,19 +51,25 @@ describe('scripted expert, misaimed stack', () => {
   });
 });
 
+/** The expert's own episode up to success, the world left open there; the caller disposes of it. */
+async function expertToSuccess(seed: number, family: 'stack' | 'pick') {
+  const ep = generateEpisode(seed, family);
+  const world = await SimWorld.create(ep.scene);
+  const hz = world.config.controlHz;
+  const expert = new ScriptedExpert(ep.task, ep.scene, hz);
+  const monitor = new TaskMonitor(ep.task, ep.scene);
+  while (world.time < TIME_LIMIT[family] && monitor.status !== 'success') {
+    world.setAction(expert.act(world));
+    world.stepControl();
+    monitor.update(world, 1 / hz);
+  }
+  return { ep, world, hz, expert, monitor };
+}
+
 describe('scripted expert, finish', () => {
   it('after a stack lifts the open jaws straight up clear of it, holds there, and never tries again', async () => {
-    const ep = generateEpisode(100, 'stack');
-    const world = await SimWorld.create(ep.scene);
+    const { world, hz, expert, monitor } = await expertToSuccess(100, 'stack');
     try {
-      const hz = world.config.controlHz;
-      const expert = new ScriptedExpert(ep.task, ep.scene, hz);
-      const monitor = new TaskMonitor(ep.task, ep.scene);
-      while (world.time < TIME_LIMIT.stack && monitor.status !== 'success') {
-        world.setAction(expert.act(world));
-        world.stepControl();
-        monitor.update(world, 1 / hz);
-      }
       expect(monitor.status).toBe('success');
       expert.finish(world);
       const at = forwardKinematics(world.arm.q).p;
@@ -86,17 +92,8 @@ describe('scripted expert, finish', () => {
   });
 
   it('after a pick holds the object still, jaws shut', async () => {
-    const ep = generateEpisode(101, 'pick');
-    const world = await SimWorld.create(ep.scene);
+    const { ep, world, hz, expert, monitor } = await expertToSuccess(101, 'pick');
     try {
-      const hz = world.config.controlHz;
-      const expert = new ScriptedExpert(ep.task, ep.scene, hz);
-      const monitor = new TaskMonitor(ep.task, ep.scene);
-      while (world.time < TIME_LIMIT.pick && monitor.status !== 'success') {
-        world.setAction(expert.act(world));
-        world.stepControl();
-        monitor.update(world, 1 / hz);
-      }
       expect(monitor.status).toBe('success');
       expert.finish(world);
       const held = world.objectState(ep.task.object).p;
