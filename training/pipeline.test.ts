@@ -149,10 +149,14 @@ e = {"action": a, "state": s}
 print(json.dumps([np.nonzero(train.held_steps(e, 4, 3.0))[0].tolist(), np.nonzero(train.held_steps(e, 4, 6.0))[0].tolist()]))
 # A recording's own marks (a grasp missed on purpose, steps 9 to 12): those, and the 3 before whose chunk of 4 reaches into them.
 print(json.dumps([np.nonzero(train.marked_steps({"meta": {"skip": [9, 13]}, "state": s}, 4))[0].tolist(), np.nonzero(train.marked_steps({"meta": {"skip": None}, "state": s}, 4))[0].tolist()]))
+# A teacher (--distill) has no say past success (--tail), nor anywhere in a handover or fumble recording.
+print(json.dumps([[t for t in range(20) if train.untaught({"meta": m, "state": s}, t)] for m in [{"tailSteps": 5}, {"tailSteps": 0}, {}, {"handoverTicks": 40}, {"fumble": "miss"}]]))
 `;
-    const [held, marked] = run('/usr/bin/python3', ['-c', script]).trim().split('\n').map((l) => JSON.parse(l));
+    const [held, marked, untaught] = run('/usr/bin/python3', ['-c', script]).trim().split('\n').map((l) => JSON.parse(l));
     expect(held).toEqual([[0, 1, 2, 3, 4, 5], []]);
     expect(marked).toEqual([[6, 7, 8, 9, 10, 11, 12], []]);
+    const all = Array.from({ length: 20 }, (_, t) => t);
+    expect(untaught).toEqual([[15, 16, 17, 18, 19], [], [], all, all]);
     // Through the training script: the recorded pushes hold no such steps at 90°, so nothing is left out.
     expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'held'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--skip-held', '90'])).toMatch(/--skip-held 90\.0 and marks in the recordings: left out 0 of \d+ steps/);
   });

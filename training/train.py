@@ -250,6 +250,12 @@ def marked_steps(e, chunk):
     return out
 
 
+def untaught(e, t):
+    """Step t of episode e is one the teacher (--distill) has no say over: a handover or fumble recording, or past success."""
+    m = e["meta"]
+    return bool(m.get("handoverTicks") or m.get("fumble")) or t >= len(e["state"]) - m.get("tailSteps", 0)
+
+
 class Sampler:
     """Random (episode, step) samples with their action chunk (the last action repeats past the end)."""
 
@@ -302,8 +308,9 @@ class Sampler:
         for c, (shift, img) in enumerate([(f_shift, f), (w_shift, w)]):
             heat[:, c, :, :2] += shift[:, None, :] / img.shape[-1]
         self.last_heat = torch.tensor(heat, dtype=torch.float32)
-        # A teacher's word counts only off handover and fumble recordings: those show where the policy (the teacher) goes wrong.
-        self.last_taught = torch.tensor([0.0 if self.eps[i]["meta"].get("handoverTicks") or self.eps[i]["meta"].get("fumble") else 1.0 for i, _ in self.last_picks])
+        # A teacher's word counts only off handover and fumble recordings, and off the steps past success (datagen --tail):
+        # those show where the policy (the teacher) goes wrong, or states it was never taught.
+        self.last_taught = torch.tensor([0.0 if untaught(self.eps[i], t) else 1.0 for i, t in self.last_picks])
         return (
             [f, w, torch.tensor(ids, dtype=torch.int64), torch.tensor(masks, dtype=torch.int64), torch.tensor(np.stack(states), dtype=torch.float32)],
             torch.tensor(np.stack(acts), dtype=torch.float32),
