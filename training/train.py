@@ -479,8 +479,9 @@ def main(argv=None):
     if args.distill > 0 and rank == 0:
         handed = sum(1 for e in eps if e["meta"].get("handoverTicks"))
         fumbled = sum(1 for e in eps if e["meta"].get("fumble"))
-        if handed or fumbled:
-            print(f"--distill: the teacher is not asked on the {handed} handover and {fumbled} fumble episodes (they show where it goes wrong)", flush=True)
+        past = sum(e["meta"].get("tailSteps", 0) for e in eps)
+        if handed or fumbled or past:
+            print(f"--distill: the teacher is not asked on the {handed} handover and {fumbled} fumble episodes (they show where it goes wrong), nor on {past} steps past success", flush=True)
     # The resumed weights, frozen: what the earlier recordings taught.
     teacher = copy.deepcopy(net).eval().requires_grad_(False) if args.distill > 0 else None
     # A checkpoint from before cameras could differ records none: it was trained at these recordings' sizes.
