@@ -42,4 +42,8 @@ describe('datagen --tail', () => {
     }
     expect(toolZ(tail.state, n + 19)).toBeGreaterThan(EXPERT.carryZ + 0.02 - EXPERT.arriveTol);
   }, 240_000);
+
+  it('refuses a tail past 3 s before it opens a browser', () => {
+    expect(() => execFileSync('npx', ['tsx', 'training/datagen/run.ts', '--episodes', '1', '--tail', '4', '--out', join(tmpdir(), 'webvla-tail-never')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toThrow(/--tail must be between 0 and 3 s/);
+  });
 });
