@@ -24,9 +24,10 @@ export interface EvalEpisode extends EpisodeResult {
   droppedNaN: number;
   /** Why it failed, judged from sim state (null on success). */
   failure: FailureKind | null;
-  /** With `trace`: per tick, the joint state, the target the policy set, what the scripted expert would do, and
-   * where each object is (m): enough to tell a hover from a drop without replaying the episode. */
-  trace?: { state: number[]; target: number[]; expert: number[]; objects: Record<string, number[]> }[];
+  /** With `trace`: per tick, the joint state, the target the policy set, what the scripted expert would do,
+   * where each object is (m), and which objects the fingers touch: enough to tell a hover from a drop without
+   * replaying the episode, and why a stack resting on its base does not count (an open jaw still on it). */
+  trace?: { state: number[]; target: number[]; expert: number[]; objects: Record<string, number[]>; touching: string[] }[];
 }
 
 /** The arm joints of an action (the gripper, last, keeps its open/close steps). */
@@ -102,7 +103,7 @@ async function episode(seed: number, family: TaskFamily, { mode, trace, horizon,
     }
     if (shadow) {
       const objects = Object.fromEntries(ep.scene.objects.map((o) => [o.id, [...world.objectState(o.id).p]]));
-      traced.push({ state: world.jointState(), target: world.jointTargets(), expert: shadow.act(world), objects });
+      traced.push({ state: world.jointState(), target: world.jointTargets(), expert: shadow.act(world), objects, touching: [...world.objectsTouchingFingers()] });
     }
     world.stepControl();
     tick++;

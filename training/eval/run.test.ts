@@ -34,7 +34,8 @@ describe('npm run eval', () => {
     // The table gives time to success (none here) and the expert's rate on the same seeds per family.
     expect(out).toMatch(/family\s+episodes\s+success\s+rate\s+mean steps\s+mean sim s\s+s to success\s+expert/);
     expect(out).toMatch(/push\s+2\s+0\s+0\.0 %.*-\s+100\.0 %/);
-    // The trace holds a row per tick: joints, the policy's target, the shadow expert's, and every object's position.
+    // The trace holds a row per tick: joints, the policy's target, the shadow expert's, every object's position and
+    // the objects the fingers touch.
     const traced = JSON.parse(readFileSync(trace, 'utf8'));
     expect(traced.map((e: { seed: number }) => e.seed)).toEqual([1_000_000, 1_000_001]);
     for (const [i, e] of traced.entries()) {
@@ -46,6 +47,7 @@ describe('npm run eval', () => {
         expect(row.expert).toHaveLength(6);
         expect(Object.keys(row.objects)).toEqual(ids);
         for (const p of Object.values(row.objects) as number[][]) expect(p.length === 3 && p.every(Number.isFinite) && p[2] > 0).toBe(true);
+        expect((row.touching as string[]).every((id) => ids.includes(id))).toBe(true);
       }
     }
   }, 300_000);
