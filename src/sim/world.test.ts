@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ScriptedExpert } from './expert';
 import { JOINTS, NUM_ARM_JOINTS } from './kinematics';
 import { generateScene, PLACEMENT } from './scene';
+import { generateEpisode } from './tasks';
 import { ACTION_HIGH, ACTION_LOW } from './units';
 import { HOME_Q, SimWorld } from './world';
 import { radiansToAction } from './units';
@@ -109,5 +111,33 @@ describe('generateScene', () => {
   it('is a pure function of the seed', () => {
     expect(generateScene(42)).toEqual(generateScene(42));
     expect(generateScene(42)).not.toEqual(generateScene(43));
+  });
+});
+
+describe('SimWorld.objectsTouchingFingers', () => {
+  it('lets go of an object once the fingers move off it: the expert stacks, retreats, and the touch ends with the gap', async () => {
+    const ep = generateEpisode(100, 'stack');
+    const world = await SimWorld.create(ep.scene);
+    try {
+      const expert = new ScriptedExpert(ep.task, ep.scene, world.config.controlHz);
+      const object = (ep.task as { object: string }).object;
+      let touched = 0;
+      let retreatTicks = 0;
+      for (let i = 0; i < 400; i++) {
+        world.setAction(expert.act(world));
+        world.stepControl();
+        const touching = world.objectsTouchingFingers().has(object);
+        if (touching) touched++;
+        if (expert.phaseName !== 'retreat') continue;
+        retreatTicks++;
+        // Lifting away: once the tool is 2 cm above the object's centre the jaws are off it (they held it at its middle).
+        const gap = world.toolPose().p[2] - world.objectState(object).p[2];
+        if (gap > 0.03) expect(touching).toBe(false);
+      }
+      expect(touched).toBeGreaterThan(20);
+      expect(retreatTicks).toBeGreaterThan(5);
+    } finally {
+      world.dispose();
+    }
   });
 });

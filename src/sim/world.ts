@@ -24,6 +24,8 @@ export const DEFAULT_SIM_CONFIG: SimConfig = { physicsHz: 240, controlHz: 20 };
  * Found with inverseKinematics and fixed here so every episode starts from the same, exact pose.
  */
 export const HOME_Q: readonly number[] = [0, -1.2, 1.15, 1.25, 0, 0.9];
+/** A finger this close to an object (m) touches it. */
+const TOUCH_DISTANCE = 0.002;
 
 export interface SimSnapshot {
   time: number;
@@ -136,19 +138,19 @@ export class SimWorld {
     return [m[2], m[5], m[8]];
   }
 
-  /** Ids of objects the fingers touch right now. */
+  /**
+   * Ids of objects the fingers touch right now (within 2 mm). The narrow phase's pairs are only the candidates:
+   * each is measured afresh, because a pair's stored contact manifold can go stale once the kinematic fingers
+   * move off a resting object. It then reported a touch 3 cm away, and a stack or place that was done never
+   * counted (round 26's traces: open jaws lifted clear of a built stack, still "touching" it to the time limit).
+   */
   objectsTouchingFingers(): Set<string> {
     const out = new Set<string>();
     for (const handle of this.arm.fingerColliders) {
       const finger = this.world.getCollider(handle);
       this.world.contactPairsWith(finger, (other) => {
         const id = this.colliderOwner.get(other.handle);
-        if (id === undefined) return;
-        let touching = false;
-        this.world.contactPair(finger, other, (m) => {
-          for (let i = 0; i < m.numContacts(); i++) if (m.contactDist(i) < 0.002) touching = true;
-        });
-        if (touching) out.add(id);
+        if (id !== undefined && !out.has(id) && finger.contactCollider(other, TOUCH_DISTANCE) !== null) out.add(id);
       });
     }
     return out;
