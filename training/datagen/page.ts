@@ -126,7 +126,7 @@ async function generate(seed: number, family: TaskFamily, opts: GenOptions): Pro
   let steps = 0;
   const every = Math.max(1, opts.frameEvery ?? 1);
   const rendered: number[] = [];
-  // Past success the expert goes on (its release settles, then it lifts clear) for the tail's ticks.
+  // Past success the expert finishes (ScriptedExpert.finish: no new attempt, the hand lifts clear) for the tail's ticks.
   const tail = Math.round((opts.tailSeconds ?? 0) * hz);
   let tailSteps = 0;
   const recording = () => world.time < limit && (monitor.status !== 'success' || tailSteps < tail);
