@@ -17,24 +17,34 @@ export interface SplitCount {
 export interface SceneSplit {
   same_colour: SplitCount;
   other: SplitCount;
+  /** The same split within each family that ran: where the shape word matters most (a stack names two objects). */
+  by_family: Partial<Record<TaskFamily, { same_colour: SplitCount; other: SplitCount }>>;
 }
 
-export function splitBySameColour(episodes: readonly { seed: number; family: TaskFamily; success: boolean; failure: FailureKind | null }[]): SceneSplit {
-  const count = (hard: boolean): SplitCount => {
-    const group = episodes.filter((e) => hasSameColourDistractor(generateEpisode(e.seed, e.family)) === hard);
-    const successes = group.filter((e) => e.success).length;
-    return {
-      episodes: group.length,
-      successes,
-      success_rate: group.length ? successes / group.length : 0,
-      wrong_object: group.filter((e) => e.failure === 'wrong_object').length,
-    };
+type Scored = { seed: number; family: TaskFamily; success: boolean; failure: FailureKind | null };
+
+function count(group: readonly Scored[]): SplitCount {
+  const successes = group.filter((e) => e.success).length;
+  return {
+    episodes: group.length,
+    successes,
+    success_rate: group.length ? successes / group.length : 0,
+    wrong_object: group.filter((e) => e.failure === 'wrong_object').length,
   };
-  return { same_colour: count(true), other: count(false) };
+}
+
+export function splitBySameColour(episodes: readonly Scored[]): SceneSplit {
+  const hard = episodes.map((e) => hasSameColourDistractor(generateEpisode(e.seed, e.family)));
+  const pick = (same: boolean, family?: TaskFamily) => episodes.filter((e, i) => hard[i] === same && (family === undefined || e.family === family));
+  const by_family: SceneSplit['by_family'] = {};
+  for (const f of new Set(episodes.map((e) => e.family))) by_family[f] = { same_colour: count(pick(true, f)), other: count(pick(false, f)) };
+  return { same_colour: count(pick(true)), other: count(pick(false)), by_family };
 }
 
 export function formatSplit(s: SceneSplit): string {
   const line = (name: string, c: SplitCount) =>
     `${name} ${c.successes}/${c.episodes} (${(100 * c.success_rate).toFixed(1)} %), wrong object ${c.wrong_object}`;
-  return `scenes with a same-colour distractor: ${line('', s.same_colour).trim()}; other scenes: ${line('', s.other).trim()}`;
+  const total = `scenes with a same-colour distractor: ${line('', s.same_colour).trim()}; other scenes: ${line('', s.other).trim()}`;
+  const families = Object.entries(s.by_family).map(([f, c]) => `${f} ${c.same_colour.successes}/${c.same_colour.episodes} against ${c.other.successes}/${c.other.episodes}`);
+  return `${total}\nby family (same-colour scenes against the rest): ${families.join(', ')}`;
 }
