@@ -2,7 +2,9 @@
  * Success split by scene kind: scenes where another object shares the colour of the instructed one (only the
  * shape word tells them apart, datagen/sameColour.ts) against the rest. A policy that grounds colour but not
  * shape scores well on the rest and badly on the first; the overall rate hides it (they are a fifth of scenes).
+ * Usage on earlier runs: tsx training/eval/sceneSplit.ts EVAL.json [EVAL.json ...] (the episodes of all, together)
  */
+import { readFileSync } from 'node:fs';
 import type { FailureKind } from '../../src/sim/failure';
 import { generateEpisode, type TaskFamily } from '../../src/sim/tasks';
 import { hasSameColourDistractor } from '../datagen/sameColour';
@@ -47,4 +49,10 @@ export function formatSplit(s: SceneSplit): string {
   const total = `scenes with a same-colour distractor: ${line('', s.same_colour).trim()}; other scenes: ${line('', s.other).trim()}`;
   const families = Object.entries(s.by_family).map(([f, c]) => `${f} ${c.same_colour.successes}/${c.same_colour.episodes} against ${c.other.successes}/${c.other.episodes}`);
   return `${total}\nby family (same-colour scenes against the rest): ${families.join(', ')}`;
+}
+
+if (process.argv[1]?.endsWith('sceneSplit.ts')) {
+  const files = process.argv.slice(2);
+  if (files.length === 0) throw new Error('usage: tsx training/eval/sceneSplit.ts EVAL.json [EVAL.json ...]');
+  console.log(formatSplit(splitBySameColour(files.flatMap((f) => JSON.parse(readFileSync(f, 'utf8')).episodes as Scored[]))));
 }
