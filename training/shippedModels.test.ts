@@ -15,6 +15,22 @@ const MODELS = 'models';
 const catalog = parseCatalog(JSON.parse(readFileSync(join(MODELS, 'catalog.json'), 'utf8')));
 /** "A few MB each": what the browser downloads per model. */
 const MAX_MODEL_BYTES = 8 * 1024 * 1024;
+/**
+ * The eval runs (training/results) whose figures each model's picker summary quotes: shipping new weights means
+ * measuring them and naming the runs here, or this test fails on the old summary.
+ */
+const MEASURED: Record<string, string[]> = {
+  'tabletop-mini-flow': ['eval-flow-soup24-fresh-000.json', 'eval-flow-soup24-fresh-050.json'],
+  'tabletop-mini-bins': ['eval-bins-fresh-000.json', 'eval-bins-fresh-050.json'],
+};
+
+/** "Held-out success X % over N episodes (pick a, place b, push c, stack d" of the runs' episodes together. */
+function summaryOf(files: string[]): string {
+  const episodes = files.flatMap((f) => JSON.parse(readFileSync(join('training/results', f), 'utf8')).episodes as { family: string; success: boolean }[]);
+  const pct = (group: { success: boolean }[]) => (100 * group.filter((e) => e.success).length) / group.length;
+  const families = ['pick', 'place', 'push', 'stack'].map((f) => `${f} ${Math.round(pct(episodes.filter((e) => e.family === f)))}`);
+  return `Held-out success ${pct(episodes).toFixed(1)} % over ${episodes.length} episodes (${families.join(', ')}`;
+}
 
 describe('shipped models', () => {
   it('the catalogue lists every model folder, and the default is the first', () => {
@@ -30,6 +46,12 @@ describe('shipped models', () => {
       const bytes = runtimeFiles(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0);
       expect(bytes).toBeLessThan(MAX_MODEL_BYTES);
       expect(JSON.parse(readFileSync(join(folder, 'policy.json'), 'utf8')).name).toBe(id);
+    });
+
+    it('quotes in its picker summary the figures its named eval runs measured', () => {
+      const files = MEASURED[id];
+      expect(files, `name ${id}'s eval runs in MEASURED`).toBeDefined();
+      expect(catalog.models.find((m) => m.id === id)?.summary).toContain(summaryOf(files));
     });
 
     it(`matches PyTorch within ${PARITY_TOLERANCE} and runs in the runtime`, async () => {
