@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../src/policy/catalog';
 import { FsModelSource } from '../src/policy/fsSource';
 import { VlaPolicy } from '../src/policy/policy';
+import { TASK_FAMILIES } from '../src/sim/tasks';
 import { runtimeFiles } from '../tools/viteModels';
 import { checkParity, PARITY_TOLERANCE } from './parity';
 
@@ -28,7 +29,7 @@ const MEASURED: Record<string, string[]> = {
 function summaryOf(files: string[]): string {
   const episodes = files.flatMap((f) => JSON.parse(readFileSync(join('training/results', f), 'utf8')).episodes as { family: string; success: boolean }[]);
   const pct = (group: { success: boolean }[]) => (100 * group.filter((e) => e.success).length) / group.length;
-  const families = ['pick', 'place', 'push', 'stack'].map((f) => `${f} ${Math.round(pct(episodes.filter((e) => e.family === f)))}`);
+  const families = TASK_FAMILIES.map((f) => `${f} ${Math.round(pct(episodes.filter((e) => e.family === f)))}`);
   return `Held-out success ${pct(episodes).toFixed(1)} % over ${episodes.length} episodes (${families.join(', ')}`;
 }
 

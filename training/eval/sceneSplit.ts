@@ -37,10 +37,10 @@ function count(group: readonly Scored[]): SplitCount {
 
 export function splitBySameColour(episodes: readonly Scored[]): SceneSplit {
   const hard = episodes.map((e) => hasSameColourDistractor(generateEpisode(e.seed, e.family)));
-  const pick = (same: boolean, family?: TaskFamily) => episodes.filter((e, i) => hard[i] === same && (family === undefined || e.family === family));
+  const within = (same: boolean, family?: TaskFamily) => episodes.filter((e, i) => hard[i] === same && (family === undefined || e.family === family));
   const by_family: SceneSplit['by_family'] = {};
-  for (const f of new Set(episodes.map((e) => e.family))) by_family[f] = { same_colour: count(pick(true, f)), other: count(pick(false, f)) };
-  return { same_colour: count(pick(true)), other: count(pick(false)), by_family };
+  for (const f of new Set(episodes.map((e) => e.family))) by_family[f] = { same_colour: count(within(true, f)), other: count(within(false, f)) };
+  return { same_colour: count(within(true)), other: count(within(false)), by_family };
 }
 
 export function formatSplit(s: SceneSplit): string {
