@@ -161,6 +161,31 @@ print(json.dumps([[t for t in range(20) if train.untaught({"meta": m, "state": s
     expect(run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'held'), '--head', 'flow', '--steps', '1', '--batch', '4', '--threads', '1', '--skip-held', '90'])).toMatch(/--skip-held 90\.0 and marks in the recordings: left out 0 of \d+ steps/);
   });
 
+  it('--no-tail leaves out the steps past success of the families named, as if recorded without them', () => {
+    // 20 steps, the last 5 past success (datagen --tail): the arm moves off (joint 0 climbs) after step 14.
+    const script = `
+import sys, json, numpy as np
+sys.path.insert(0, "training")
+import train
+a = np.zeros((20, 6), np.float32); a[15:, 0] = 10 * np.arange(1, 6)
+e = {"action": a, "state": a.copy(), "meta": {"family": "push", "tailSteps": 5, "steps": 20}, "frame_of": np.arange(20), "targets": np.zeros((20, 2, 2, 3), np.float32)}
+d = train.drop_tail(e)
+st = {k: np.zeros(6, np.float32) for k in ("state_mean", "action_mean")} | {k: np.ones(6, np.float32) for k in ("state_std", "action_std")}
+print(json.dumps([len(d["state"]), len(d["action"]), len(d["frame_of"]), len(d["targets"]), d["meta"]["steps"], d["meta"]["tailSteps"], e["meta"]["tailSteps"]]))
+# The chunk from step 13 holds the last step before success, where the recording's reaches into the move off.
+print(json.dumps([train.chunk_targets(d, 13, 4, np.zeros(6, bool))[:, 0].tolist(), train.chunk_targets(e, 13, 4, np.zeros(6, bool))[:, 0].tolist()]))
+print(json.dumps([len(train.Sampler([x], st, 4, "flow", 0, 1, 0).index) for x in (e, d)] + [any(train.untaught(d, t) for t in range(15)), train.drop_tail(d) is d]))
+`;
+    const [sizes, chunks, drawn] = run('/usr/bin/python3', ['-c', script]).trim().split('\n').map((l) => JSON.parse(l));
+    expect(sizes).toEqual([15, 15, 15, 15, 15, 0, 5]); // the recording's own meta is left as it was
+    expect(chunks).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 10, 20],
+    ]);
+    expect(drawn).toEqual([20, 15, false, true]);
+    expect(() => run('/usr/bin/python3', ['training/train.py', '--data', data, '--tokenizer', tok, '--out', join(work, 'nt'), '--no-tail', 'push,shove'])).toThrow(/--no-tail: unknown task families \['shove'\]/);
+  });
+
   it('--release-weight draws the steps around a stack or place release more often', () => {
     // 40 steps: the jaws shut at step 10 (a grasp), open at step 30 (the release) and stay open.
     const script = `
@@ -292,6 +317,28 @@ print(json.dumps({"worst": worst, "aux_from": sorted(aux_from), "moved": moved, 
     expect(() => run('/usr/bin/python3', ['training/soup.py', '--out', join(work, 'never.pt'), parts[0], join(work, 'bins', 'checkpoint.pt')])).toThrow(/head is 'bins', the first has 'flow'/);
     expect(() => run('/usr/bin/python3', ['training/soup.py', '--out', join(work, 'never.pt'), parts[0], join(work, 'flow-bare', 'checkpoint.pt')])).toThrow(/normalisation \w+ differs/);
   }, 300_000);
+
+  it('soup.py ignores the statistics a head never reads: flow runs on other recordings average, bins runs do not', () => {
+    const script = `
+import sys, json, torch
+sys.path.insert(0, "training")
+import soup
+def ck(head, **stats):
+    base = {"state_mean": [0.0], "action_mean": [0.0], "q01": [-1.0], "q99": [1.0]}
+    return {"head": head, "stats": {**base, **stats}, "model": {"w": torch.full((2,), 1.0 if stats else 3.0)}}
+out = []
+for head, stats in [("flow", {"q01": [-2.0], "q99": [2.0]}), ("flow", {"action_mean": [0.5]}), ("bins", {"q01": [-2.0]})]:
+    try:
+        out.append(soup.soup([ck(head), ck(head, **stats)])["model"]["w"].tolist())
+    except SystemExit as e:
+        out.append(str(e))
+print(json.dumps(out))
+`;
+    const [flowQuantiles, flowMean, binsQuantiles] = JSON.parse(run('/usr/bin/python3', ['-c', script]).trim());
+    expect(flowQuantiles).toEqual([2, 2]);
+    expect(flowMean).toMatch(/normalisation action_mean differs/);
+    expect(binsQuantiles).toMatch(/normalisation q01 differs/);
+  });
 
   it('--fine-heat: resumes a quarter-resolution model with heatmaps at half the image size, exports graphs that match PyTorch, and rebuilds from them', async () => {
     const fine = join(work, 'flow-fine');

@@ -15,6 +15,9 @@ import torch
 
 SAME = ("head", "lean", "fine_heat", "res_blocks", "relative_mask", "resolutions")
 DEFAULTS = {"fine_heat": False, "res_blocks": 0}  # what a checkpoint from before the option was trained with
+# Statistics a head never reads (train.py norm_actions): the flow head scales by mean and std, not the quantiles,
+# so runs resumed from one model on different recordings still average.
+UNREAD = {"flow": ("q01", "q99"), "bins": ()}
 
 
 def soup(cks):
@@ -27,6 +30,8 @@ def soup(cks):
                 raise SystemExit(f"checkpoint {i + 1}: {k} is {mine!r}, the first has {theirs!r}: not the same model")
         # A checkpoint rebuilt from ONNX keeps only the statistics its policy.json holds: compare those both have.
         for k, v in first["stats"].items():
+            if k in UNREAD.get(first["head"], ()):
+                continue
             if k in ck["stats"] and not np.allclose(np.asarray(ck["stats"][k]), np.asarray(v), rtol=0, atol=1e-6):
                 raise SystemExit(f"checkpoint {i + 1}: normalisation {k} differs from the first's (resume both from one model)")
     names = {k for ck in cks for k in ck["model"]}

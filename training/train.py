@@ -68,6 +68,7 @@ def parse_args(argv=None):
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
     p.add_argument("--release-weight", type=int, default=1, help="draw the steps around each release of stack and place recordings (1 s of lowering before the jaws open, 0.5 s after) this many times as often")
+    p.add_argument("--no-tail", type=lambda v: v.split(","), default=[], help="comma-separated task families whose recorded steps past success (datagen --tail) are left out, as if recorded without them: a push's retreat after the line, taught beside the push itself, can make the policy let off short")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     p.add_argument("--distill", type=float, default=0.0, help="with --resume: weight of the distance from the resumed model's own predictions (frozen) on these recordings: it keeps what the earlier recordings taught where they are not at hand (learning without forgetting); 0: off")
     args = p.parse_args(argv)
@@ -248,6 +249,17 @@ def marked_steps(e, chunk):
     if span:
         out[max(0, span[0] - chunk + 1) : span[1]] = True
     return out
+
+
+def drop_tail(e):
+    """Episode e without its steps past success (datagen --tail): as if recorded without them. Its chunks near
+    success then hold the last action instead of reaching into what followed."""
+    past = e["meta"].get("tailSteps", 0)
+    if not past:
+        return e
+    n = len(e["state"]) - past
+    targets = e["targets"][:n] if e["targets"] is not None else None
+    return {**e, "meta": {**e["meta"], "tailSteps": 0, "steps": n}, "frame_of": e["frame_of"][:n], "state": e["state"][:n], "action": e["action"][:n], "targets": targets}
 
 
 def untaught(e, t):
@@ -432,6 +444,11 @@ def main(argv=None):
     if args.thin < 1:
         raise SystemExit("--thin must be 1 or more")
     eps = load_episodes(args.data, tok, args.thin, args.upsample)
+    if args.no_tail:
+        unknown = set(args.no_tail) - {"pick", "place", "push", "stack"}
+        if unknown:
+            raise SystemExit(f"--no-tail: unknown task families {sorted(unknown)}")
+        eps = [drop_tail(e) if e["meta"]["family"] in args.no_tail else e for e in eps]
     # Validation episodes: every k-th successful episode, so each family is represented.
     val_eps = eps[:: max(1, len(eps) // args.val_episodes)][: args.val_episodes] if args.val_episodes > 0 else []
     eps = [e for e in eps if not any(e is v for v in val_eps)]
