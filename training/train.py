@@ -68,7 +68,7 @@ def parse_args(argv=None):
     p.add_argument("--init-encoder", default="", help="checkpoint.pt of any head: start the observation encoder (cameras, heatmaps, language) from its weights")
     p.add_argument("--skip-held", type=float, default=0.0, help="leave out steps whose whole action chunk stands still while an arm joint is more than this many degrees from it (held recovery offsets and DART pushes at a hover point: 'stay' labels that, beside the aligned arm's 'descend now', make the policy hover); 0 keeps all")
     p.add_argument("--release-weight", type=int, default=1, help="draw the steps around each release of stack and place recordings (1 s of lowering before the jaws open, 0.5 s after) this many times as often")
-    p.add_argument("--no-tail", type=lambda v: v.split(","), default=[], help="comma-separated task families whose recorded steps past success (datagen --tail) are left out, as if recorded without them: a push's retreat after the line, taught beside the push itself, can make the policy let off short")
+    p.add_argument("--no-tail", type=lambda v: v.split(","), default=[], help="comma-separated task families whose recorded steps past success (datagen --tail) are left out, as if recorded without them (round 28 tried pick,push: not better, README)")
     p.add_argument("--resume", default="", help="checkpoint.pt of an earlier run (same head): continue from its weights")
     p.add_argument("--distill", type=float, default=0.0, help="with --resume: weight of the distance from the resumed model's own predictions (frozen) on these recordings: it keeps what the earlier recordings taught where they are not at hand (learning without forgetting); 0: off")
     args = p.parse_args(argv)
