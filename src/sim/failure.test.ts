@@ -41,4 +41,9 @@ describe('FailureTracker', () => {
     // Stopped mid-push (the expert needs about 4.4 s to finish one): moved, not yet at its side.
     expect((await judge(4, 'push', 3.6)).kind).toBe('pushed_short');
   });
+
+  it('a push to the other side than the one asked for: pushed_wrong_way', async () => {
+    const other = (t: Task): Task => (t.family === 'push' ? { ...t, side: t.side === 'left' ? 'right' : 'left' } : t);
+    expect((await judge(4, 'push', 3.6, other)).kind).toBe('pushed_wrong_way');
+  });
 });

@@ -27,7 +27,7 @@ describe('npm run eval', () => {
     // Two pages ran the episodes side by side; the report keeps seed order.
     expect(r.episodes.map((e: { seed: number }) => e.seed)).toEqual([1_000_000, 1_000_001]);
     // The failure is categorised from sim state, per episode and per family.
-    for (const e of r.episodes) expect(['not_reached', 'wrong_object', 'pushed_short']).toContain(e.failure);
+    for (const e of r.episodes) expect(['not_reached', 'wrong_object', 'pushed_short', 'pushed_wrong_way']).toContain(e.failure);
     const counts = r.families.push.failures as Record<string, number>;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(2);
     expect(out).toMatch(/failures\s+wrong_object\s+not_reached/);
