@@ -13,7 +13,7 @@ describe('failure counts', () => {
     expect(c.pick.not_reached).toBe(0);
     expect(Object.values(c.push).every((n) => n === 0)).toBe(true);
     const table = formatFailures(c).split('\n');
-    expect(table[0]).toMatch(/^failures\s+wrong_object\s+not_reached\s+missed_grasp/);
-    expect(table[1]).toMatch(/^pick\s+0\s+0\s+2\s+0\s+0$/);
+    expect(table[0]).toMatch(/^failures\s+wrong_object\s+not_reached\s+missed_grasp\s+lifted_not_placed\s+pushed_short\s+pushed_wrong_way$/);
+    expect(table[1]).toMatch(/^pick\s+0\s+0\s+2\s+0\s+0\s+0$/);
   });
 });
