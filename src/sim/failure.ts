@@ -22,6 +22,7 @@ export class FailureTracker {
   private maxLift = 0;
   /** The instructed object's last y (m): a push judged by where it ended, towards its side or away. */
   private lastY: number;
+  private readonly startY: number;
   private readonly restZ: number;
 
   constructor(
@@ -35,6 +36,7 @@ export class FailureTracker {
     const target = scene.objects.find((o) => o.id === task.object);
     if (!target) throw new Error(`no object ${task.object}`);
     this.restZ = target.height / 2;
+    this.startY = target.y;
     this.lastY = target.y;
   }
 
@@ -56,7 +58,7 @@ export class FailureTracker {
     if (target < MOVED) return others ? 'wrong_object' : 'not_reached';
     if (this.task.family === 'push') {
       // A push that ended further from its side than it started went the wrong way: the side word, not the distance.
-      const towards = SIDE_SIGN[this.task.side] * (this.lastY - (this.start.get(this.task.object)?.[1] ?? this.lastY));
+      const towards = SIDE_SIGN[this.task.side] * (this.lastY - this.startY);
       return towards < -MOVED ? 'pushed_wrong_way' : 'pushed_short';
     }
     return this.maxLift < LIFTED ? 'missed_grasp' : 'lifted_not_placed';
