@@ -21,7 +21,7 @@ describe('signTestP', () => {
 });
 
 describe('compareRuns', () => {
-  it('pairs episodes by seed and family and counts where the two disagree', () => {
+  it('pairs episodes by seed and family (each once) and counts where the two disagree', () => {
     const a = [
       { seed: 1_000_000, family: 'pick' as const, success: true },
       { seed: 1_000_001, family: 'pick' as const, success: true },
@@ -36,7 +36,7 @@ describe('compareRuns', () => {
       { seed: 1_000_001, family: 'stack' as const, success: true },
       { seed: 1_000_050, family: 'stack' as const, success: true },
     ];
-    const c = compareRuns(a, b);
+    const c = compareRuns([...a, ...a], b);
     expect(c.families.pick).toMatchObject({ paired: 2, a: 2, b: 1, only_a: 1, only_b: 0, p: 1 });
     expect(c.families.stack).toMatchObject({ paired: 2, a: 1, b: 2, only_a: 0, only_b: 1 });
     expect(c.overall).toMatchObject({ paired: 4, a: 3, b: 3, only_a: 1, only_b: 1, p: 1 });

@@ -58,18 +58,20 @@ function pairCount(pairs: readonly [boolean, boolean][]): PairCount {
 }
 
 export function compareRuns(a: readonly Scored[], b: readonly Scored[]): Comparison {
-  const key = (e: Scored) => `${e.family}:${e.seed}`;
-  const inB = new Map(b.map((e) => [key(e), e]));
+  // Keyed by family and seed, so a file passed twice on one side counts once.
+  const byKey = (runs: readonly Scored[]) => new Map(runs.map((e) => [`${e.family}:${e.seed}`, e]));
+  const inA = byKey(a);
+  const inB = byKey(b);
   const paired: { family: TaskFamily; a: boolean; b: boolean }[] = [];
-  for (const e of a) {
-    const other = inB.get(key(e));
+  for (const [k, e] of inA) {
+    const other = inB.get(k);
     if (other) paired.push({ family: e.family, a: e.success, b: other.success });
   }
   const families: Comparison['families'] = {};
   for (const f of new Set(paired.map((p) => p.family))) {
     families[f] = pairCount(paired.filter((p) => p.family === f).map((p) => [p.a, p.b]));
   }
-  return { families, overall: pairCount(paired.map((p) => [p.a, p.b])), unpaired: a.length + b.length - 2 * paired.length };
+  return { families, overall: pairCount(paired.map((p) => [p.a, p.b])), unpaired: inA.size + inB.size - 2 * paired.length };
 }
 
 export function formatComparison(c: Comparison): string {
