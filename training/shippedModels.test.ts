@@ -21,7 +21,7 @@ const MAX_MODEL_BYTES = 8 * 1024 * 1024;
  * measuring them and naming the runs here, or this test fails on the old summary.
  */
 const MEASURED: Record<string, string[]> = {
-  'tabletop-mini-flow': ['eval-flow-r33-000.json', 'eval-flow-r33-050.json', 'eval-flow-r33-100.json', 'eval-flow-r33-150.json'],
+  'tabletop-mini-flow': ['eval-flow-soup35-000.json', 'eval-flow-soup35-050.json', 'eval-flow-soup35-100.json', 'eval-flow-soup35-150.json'],
   'tabletop-mini-bins': ['eval-bins-fresh-000.json', 'eval-bins-fresh-050.json'],
 };
 
